@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Runs a real Apache Kafka broker (KRaft, combined broker+controller) from its release jars.
+# Usage: kafka.sh fetch|start|stop|status
+# Idempotent: start reuses a running broker, stop is a no-op when none runs.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+state="${KAFKA_STATE_DIR:-$here/.state}"
+port="${KAFKA_PORT:-9092}"
+controller_port="${KAFKA_CONTROLLER_PORT:-9093}"
+node_id="${KAFKA_NODE_ID:-1}"
+data="$state/data-$port"
+logs="$state/logs-$port"
+pidfile="$state/kafka-$port.pid"
+config="$state/server-$port.properties"
+
+log() { printf '[kafka] %s\n' "$*" >&2; }
+
+fetch() {
+  if [ -f "$here/lib/.complete" ]; then return 0; fi
+  log "fetching broker jars with Maven (pinned in infra/kafka/pom.xml)"
+  mvn -q -B -f "$here/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$here/lib" -DincludeScope=runtime
+  touch "$here/lib/.complete"
+}
+
+java_opts=(-Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true
+  -Dlog4j.configuration="file:$here/log4j.properties" -Dkafka.logs.dir="$logs" -cp "$here/lib/*")
+java_cmd() { java "${java_opts[@]}" "$@"; }
+
+running() {
+  [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+}
+
+answers() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
+}
+
+write_config() {
+  cat >"$config" <<PROPS
+process.roles=broker,controller
+node.id=$node_id
+controller.quorum.voters=$node_id@127.0.0.1:$controller_port
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$data
+num.partitions=3
+default.replication.factor=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=3
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+min.insync.replicas=1
+# One local broker: members join at once instead of after the default 3 s delay.
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+log.retention.hours=24
+PROPS
+}
+
+start() {
+  fetch
+  mkdir -p "$state" "$logs"
+  if running; then log "already running (pid $(cat "$pidfile")) on 127.0.0.1:$port"; return 0; fi
+  if answers; then log "something already answers on 127.0.0.1:$port; reusing it"; return 0; fi
+  write_config
+  if [ ! -f "$data/meta.properties" ]; then
+    local cluster_id
+    cluster_id="$(java_cmd kafka.tools.StorageTool random-uuid | tail -n 1)"
+    java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$config" >/dev/null
+  fi
+  nohup java "${java_opts[@]}" kafka.Kafka "$config" >"$logs/stdout.log" 2>&1 &
+  echo $! >"$pidfile"
+  for _ in $(seq 1 120); do
+    if grep -q 'Kafka Server started' "$logs/server.log" 2>/dev/null && answers; then
+      log "started (pid $(cat "$pidfile")) on 127.0.0.1:$port"; return 0
+    fi
+    running || { log "broker exited; see $logs"; tail -n 30 "$logs/stdout.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  log "broker did not answer within 60 s; see $logs"; exit 1
+}
+
+stop() {
+  if ! running; then rm -f "$pidfile"; log "not running"; return 0; fi
+  local pid; pid="$(cat "$pidfile")"
+  kill -TERM "$pid"
+  for _ in $(seq 1 60); do
+    kill -0 "$pid" 2>/dev/null || { rm -f "$pidfile"; log "stopped"; return 0; }
+    sleep 0.5
+  done
+  log "broker ignored SIGTERM for 30 s; killing"; kill -KILL "$pid" 2>/dev/null || true; rm -f "$pidfile"
+}
+
+status() { if running; then echo "running (pid $(cat "$pidfile"))"; else echo "stopped"; exit 3; fi; }
+
+case "${1:-}" in
+  fetch) fetch ;; start) start ;; stop) stop ;; status) status ;;
+  *) echo "usage: $0 fetch|start|stop|status" >&2; exit 2 ;;
+esac

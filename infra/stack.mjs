@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// `npm start`: the infrastructure plus both built services, in the foreground.
+// Ctrl-C (or SIGTERM) stops the services gracefully, then the infrastructure this run started.
+import { execFileSync, spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const infra = join(root, 'infra', 'infra.sh');
+
+const env = { ...process.env };
+if (!env.SESSION_TOKEN_SECRET) {
+  // Local use only: a fixed development key, announced so nobody mistakes it for a real one.
+  env.SESSION_TOKEN_SECRET = 'converge-local-development-only-session-secret';
+  process.stderr.write('[stack] SESSION_TOKEN_SECRET not set: using the local development key\n');
+}
+
+const kafkaWasRunning = (() => {
+  try {
+    execFileSync(join(root, 'infra', 'kafka', 'kafka.sh'), ['status'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+execFileSync(infra, ['up'], { stdio: 'inherit', env });
+
+const services = ['cart', 'cart-query'].map((name) => {
+  const child = spawn(process.execPath, [join(root, 'dist', 'apps', name, 'main.js')], { stdio: 'inherit', env });
+  child.on('exit', (code, signal) => {
+    process.stderr.write(`[stack] ${name} exited (${signal ?? code})\n`);
+    if (!stopping) stop(1);
+  });
+  return child;
+});
+
+let stopping = false;
+function stop(exitCode = 0) {
+  if (stopping) return;
+  stopping = true;
+  const running = services.filter((child) => child.exitCode === null && child.signalCode === null);
+  for (const child of running) child.kill('SIGTERM');
+  Promise.all(running.map((child) => new Promise((resolve) => child.once('exit', resolve)))).then(() => {
+    if (!kafkaWasRunning) execFileSync(infra, ['down'], { stdio: 'inherit' });
+    process.exit(exitCode);
+  });
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
