@@ -1,0 +1,69 @@
+/**
+ * The port the services talk to. Everything Kafka-client specific lives behind it, so the
+ * client can be swapped and each implementation checked by the same contract tests.
+ */
+export interface OutboundMessage {
+  key: string;
+  value: string;
+  headers?: Record<string, string>;
+}
+
+export interface InboundMessage {
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+export interface InboundBatch {
+  topic: string;
+  partition: number;
+  messages: InboundMessage[];
+}
+
+export interface BatchControl {
+  heartbeat(): Promise<void>;
+  /** False once the partition was revoked or the subscription is stopping: stop working on it. */
+  isActive(): boolean;
+}
+
+/**
+ * Resolves when every message of the batch has taken effect; only then is the offset committed.
+ * A rejection means "not done": the batch is retried with backoff and never skipped.
+ */
+export type BatchHandler = (batch: InboundBatch, control: BatchControl) => Promise<void>;
+
+export interface SubscriptionOptions {
+  groupId: string;
+  topic: string;
+  fromBeginning?: boolean;
+  /** Largest slice of a fetched batch handed over at once; its offset is committed after it. */
+  maxBatchSize?: number;
+  handleBatch: BatchHandler;
+}
+
+export interface Subscription {
+  pause(): void;
+  resume(): void;
+  stop(): Promise<void>;
+}
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  replicationFactor?: number;
+}
+
+export interface EventBroker {
+  ensureTopics(specs: TopicSpec[]): Promise<void>;
+  /** Resolves once every message is acknowledged by all in-sync replicas, in the order given. */
+  publish(topic: string, messages: OutboundMessage[]): Promise<void>;
+  subscribe(options: SubscriptionOptions): Promise<Subscription>;
+  /** Rejects unless a broker answers within the timeout. */
+  ping(timeoutMs: number): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/** Nest injection token for the service's EventBroker. */
+export const EVENT_BROKER = Symbol('EVENT_BROKER');

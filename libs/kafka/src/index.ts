@@ -1,0 +1,3 @@
+export * from './event-broker';
+export * from './kafkajs-event-broker';
+export * from './backoff';

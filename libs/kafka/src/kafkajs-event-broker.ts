@@ -1,0 +1,231 @@
+import { Logger } from '@nestjs/common';
+import { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, logLevel, LogEntry, Producer } from 'kafkajs';
+import { backoffDelayMs, delay } from './backoff';
+import {
+  BatchControl,
+  BatchHandler,
+  EventBroker,
+  InboundBatch,
+  InboundMessage,
+  OutboundMessage,
+  Subscription,
+  SubscriptionOptions,
+  TopicSpec,
+} from './event-broker';
+
+export interface KafkajsBrokerOptions {
+  clientId: string;
+  brokers: string[];
+  /** Nest log level of the service; kafkajs chatter is kept one step quieter. */
+  logLevel?: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+}
+
+const KAFKAJS_LEVEL = {
+  error: logLevel.ERROR,
+  warn: logLevel.WARN,
+  log: logLevel.WARN,
+  debug: logLevel.INFO,
+  verbose: logLevel.DEBUG,
+} as const;
+
+function toInbound(message: KafkaMessage, partition: number): InboundMessage {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value === undefined) continue;
+    headers[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
+  }
+  return {
+    partition,
+    offset: message.offset,
+    key: message.key ? message.key.toString('utf8') : null,
+    value: message.value,
+    headers,
+  };
+}
+
+function slices<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Caches one connection attempt; a failed attempt is forgotten so the next call tries again. */
+class Lazy<T extends { connect(): Promise<void>; disconnect(): Promise<void> }> {
+  private client?: T;
+  private pending?: Promise<T>;
+  constructor(private readonly create: () => T) {}
+
+  get(): Promise<T> {
+    if (!this.pending) {
+      const client = (this.client = this.create());
+      this.pending = client.connect().then(
+        () => client,
+        (error: unknown) => {
+          this.pending = undefined;
+          throw error;
+        },
+      );
+    }
+    return this.pending;
+  }
+
+  /** Does not wait for a connection attempt still retrying against an absent broker. */
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.pending = undefined;
+    await client?.disconnect();
+  }
+}
+
+export class KafkajsEventBroker implements EventBroker {
+  private readonly logger = new Logger('Kafka');
+  private readonly kafka: Kafka;
+  private readonly producer: Lazy<Producer>;
+  private readonly admin: Lazy<Admin>;
+  private readonly subscriptions = new Set<Subscription>();
+
+  constructor(options: KafkajsBrokerOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      connectionTimeout: 3000,
+      requestTimeout: 10000,
+      retry: { initialRetryTime: 100, maxRetryTime: 5000, retries: 8 },
+      logLevel: KAFKAJS_LEVEL[options.logLevel ?? 'log'],
+      logCreator: () => (entry) => this.log(entry),
+    });
+    // Idempotent with one request in flight: the broker drops a retried duplicate and
+    // cannot reorder a retried request behind a later one.
+    this.producer = new Lazy(() =>
+      this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
+    );
+    this.admin = new Lazy(() => this.kafka.admin());
+  }
+
+  async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    const admin = await this.admin.get();
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((spec) => !existing.has(spec.name));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((spec) => ({
+        topic: spec.name,
+        numPartitions: spec.partitions,
+        replicationFactor: spec.replicationFactor ?? -1,
+      })),
+    });
+  }
+
+  async publish(topic: string, messages: OutboundMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const producer = await this.producer.get();
+    await producer.send({ topic, acks: -1, messages });
+  }
+
+  async ping(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no Kafka broker answered within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.admin.get().then((admin) => admin.describeCluster()), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async subscribe(options: SubscriptionOptions): Promise<Subscription> {
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      // Short enough that a crashed member's partitions move on within seconds.
+      sessionTimeout: 10000,
+      rebalanceTimeout: 10000,
+      heartbeatInterval: 1000,
+      maxWaitTimeInMs: 50,
+      allowAutoTopicCreation: false,
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning ?? true });
+    let stopping = false;
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 3,
+      eachBatch: (payload) => this.consumeBatch(consumer, payload, options, () => stopping),
+    });
+    const subscription: Subscription = {
+      pause: () => consumer.pause([{ topic: options.topic }]),
+      resume: () => consumer.resume([{ topic: options.topic }]),
+      stop: async () => {
+        stopping = true;
+        this.subscriptions.delete(subscription);
+        await consumer.disconnect();
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async disconnect(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await Promise.all([this.producer.close(), this.admin.close()]);
+  }
+
+  /** Nest calls this on shutdown (SIGTERM): leave the group cleanly so partitions move at once. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.disconnect();
+  }
+
+  private async consumeBatch(
+    consumer: Consumer,
+    payload: EachBatchPayload,
+    options: SubscriptionOptions,
+    isStopping: () => boolean,
+  ): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
+    const control: BatchControl = { heartbeat, isActive: () => isRunning() && !isStale() && !isStopping() };
+    for (const slice of slices(batch.messages, options.maxBatchSize ?? 500)) {
+      const inbound: InboundBatch = {
+        topic: batch.topic,
+        partition: batch.partition,
+        messages: slice.map((message) => toInbound(message, batch.partition)),
+      };
+      if (!(await this.untilHandled(options.handleBatch, inbound, control))) return;
+      const last = slice[slice.length - 1].offset;
+      resolveOffset(last);
+      await consumer.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+      ]);
+      await heartbeat();
+    }
+  }
+
+  /** Retries a failing handler with backoff for as long as the partition is ours. */
+  private async untilHandled(handler: BatchHandler, batch: InboundBatch, control: BatchControl): Promise<boolean> {
+    for (let attempt = 0; control.isActive(); attempt++) {
+      try {
+        await handler(batch, control);
+        return true;
+      } catch (error) {
+        const wait = backoffDelayMs(attempt);
+        this.logger.warn(
+          `handling ${batch.topic}[${batch.partition}]@${batch.messages[0]?.offset} failed (attempt ${attempt + 1}), ` +
+            `retrying in ${wait} ms: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        await control.heartbeat().catch(() => undefined);
+        await delay(wait);
+      }
+    }
+    return false;
+  }
+
+  private log(entry: LogEntry): void {
+    const { message, ...extra } = entry.log;
+    const text = `${message} ${JSON.stringify(extra)}`;
+    if (entry.level === logLevel.ERROR) this.logger.error(text);
+    else if (entry.level === logLevel.WARN) this.logger.warn(text);
+    else this.logger.debug(text);
+  }
+}

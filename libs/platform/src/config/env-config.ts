@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/** Thrown at start-up when the environment does not describe a runnable service. */
+export class InvalidConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  readonly retriable = false;
+
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'InvalidConfigError';
+  }
+}
+
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const portVar = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+export const postgresUrlVar = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((value) => /^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(value), {
+      message: 'must be a postgres URL such as postgres://user@host:5432/database',
+    });
+
+export const kafkaBrokersVar = z
+  .string()
+  .default('127.0.0.1:9092')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((broker) => broker.trim())
+      .filter(Boolean),
+  )
+  .refine((brokers) => brokers.length > 0 && brokers.every((b) => /^[^:\s]+:\d{1,5}$/.test(b)), {
+    message: 'must be a comma-separated list of host:port',
+  });
+
+export const logLevelVar = z.enum(LOG_LEVELS).default('log');
+
+/** HMAC key for read-your-writes tokens; both services must share it. */
+export const sessionTokenSecretVar = z
+  .string({ required_error: 'is required (at least 32 bytes)' })
+  .refine((value) => Buffer.byteLength(value, 'utf8') >= 32, { message: 'must be at least 32 bytes' });
+
+/**
+ * Parses the environment once, at start-up, and names every bad variable in one message.
+ * Secrets are never echoed: only the variable name and the rule it broke.
+ */
+export function parseEnv<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data as z.output<S>;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'} ${issue.message}`);
+  throw new InvalidConfigError(problems);
+}

@@ -1,0 +1,48 @@
+import { Logger, LogLevel as NestLogLevel, Type, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from '@fastify/helmet';
+import { LOG_LEVELS, LogLevel } from '../config/env-config';
+import { ErrorResponseFilter, sendError } from './error-response.filter';
+
+/** Requests are size-limited before parsing, so a huge body costs nothing. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export interface HttpAppOptions {
+  title: string;
+  description: string;
+  logLevel: LogLevel;
+}
+
+export function logLevelsFrom(level: LogLevel): NestLogLevel[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+}
+
+export async function createHttpApp(module: Type<unknown>, options: HttpAppOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    logger: logLevelsFrom(options.logLevel),
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  const logger = new Logger('HTTP');
+  // Body-parser rejections happen in Fastify before Nest's filters run: give them the same shape.
+  fastify.setErrorHandler((error, request, reply) => sendError(error, request, reply, logger));
+  await app.register(helmet, { contentSecurityPolicy: false });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+    }),
+  );
+  app.useGlobalFilters(new ErrorResponseFilter());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(options.title).setDescription(options.description).build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  return app;
+}
