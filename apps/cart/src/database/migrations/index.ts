@@ -1,0 +1,4 @@
+import { CreateCarts1732200000000 } from './1732200000000-create-carts';
+
+/** In order. Listed, not globbed, so the bundled service carries them. */
+export const cartMigrations = [CreateCarts1732200000000];
