@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { eventually } from '../support/eventually';
+import { freePort, ServiceProcess } from '../support/service-process';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { TEST_SESSION_SECRET, testKafkaBrokers } from '../support/test-env';
+
+describe('both services start on real infrastructure', () => {
+  let cartDb: TestDatabase;
+  let queryDb: TestDatabase;
+  const services: ServiceProcess[] = [];
+
+  beforeAll(async () => {
+    [cartDb, queryDb] = await Promise.all([createTestDatabase('cart'), createTestDatabase('cart_query')]);
+  });
+
+  afterAll(async () => {
+    await Promise.all(services.map((service) => service.stop()));
+    await Promise.all([cartDb.drop(), queryDb.drop()]);
+  });
+
+  const baseEnv = () => ({ KAFKA_BROKERS: testKafkaBrokers(), SESSION_TOKEN_SECRET: TEST_SESSION_SECRET });
+
+  it.each([
+    ['cart', () => ({ CART_DATABASE_URL: cartDb.url })],
+    ['cart-query', () => ({ CART_QUERY_DATABASE_URL: queryDb.url })],
+  ] as const)(
+    '%s reports live and ready, serves its OpenAPI page, and exits cleanly on SIGTERM',
+    async (name, dbEnv) => {
+      const service = await ServiceProcess.start(name, { ...baseEnv(), ...dbEnv() });
+      services.push(service);
+
+      const live = await fetch(`${service.url}/health/live`);
+      expect(live.status).toBe(200);
+      const ready = await (await fetch(`${service.url}/health/ready`)).json();
+      expect(ready.details).toEqual({ database: { status: 'up' }, kafka: { status: 'up' } });
+      const docs = await fetch(`${service.url}/docs`);
+      expect(docs.status).toBe(200);
+      expect(await docs.text()).toContain('swagger');
+      expect(await service.stop('SIGTERM')).toBe(0);
+    },
+  );
+
+  it('is live but not ready while Kafka does not answer', async () => {
+    const service = ServiceProcess.spawn(
+      'cart',
+      { ...baseEnv(), CART_DATABASE_URL: cartDb.url, KAFKA_BROKERS: '127.0.0.1:1' },
+      await freePort(),
+    );
+    services.push(service);
+    const live = await eventually(() => fetch(`${service.url}/health/live`));
+    expect(live.status).toBe(200);
+    const ready = await fetch(`${service.url}/health/ready`);
+    expect(ready.status).toBe(503);
+    const body = await ready.json();
+    expect(body.details.kafka.status).toBe('down');
+    expect(body.details.database.status).toBe('up');
+    expect(body.code).toBe('UNAVAILABLE');
+  });
+
+  it.each([
+    ['SESSION_TOKEN_SECRET', { SESSION_TOKEN_SECRET: 'too-short' }, 'SESSION_TOKEN_SECRET must be at least 32 bytes'],
+    ['CART_PORT', { CART_PORT: 'eighty' }, 'CART_PORT'],
+    ['CART_DATABASE_URL', { CART_DATABASE_URL: 'mysql://nope' }, 'CART_DATABASE_URL must be a postgres URL'],
+    ['KAFKA_BROKERS', { KAFKA_BROKERS: 'no-port' }, 'KAFKA_BROKERS must be a comma-separated list of host:port'],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ])('refuses to start with a bad %s and names it', async (_name, bad, message) => {
+    const env = { PATH: process.env.PATH ?? '', ...baseEnv(), CART_DATABASE_URL: cartDb.url, ...bad };
+    const result = spawnSync(process.execPath, [join(__dirname, '..', '..', 'dist', 'apps', 'cart', 'main.js')], {
+      env,
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toContain(TEST_SESSION_SECRET);
+  });
+});
