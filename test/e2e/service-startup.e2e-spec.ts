@@ -1,9 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { eventually } from '../support/eventually';
+import { requestJson } from '../support/http';
 import { freePort, ServiceProcess } from '../support/service-process';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { TEST_SESSION_SECRET, testKafkaBrokers } from '../support/test-env';
+
+type HealthReport = { details: Record<string, { status: string }> };
 
 describe('both services start on real infrastructure', () => {
   let cartDb: TestDatabase;
@@ -32,8 +35,8 @@ describe('both services start on real infrastructure', () => {
 
       const live = await fetch(`${service.url}/health/live`);
       expect(live.status).toBe(200);
-      const ready = await (await fetch(`${service.url}/health/ready`)).json();
-      expect(ready.details).toEqual({ database: { status: 'up' }, kafka: { status: 'up' } });
+      const ready = await requestJson<HealthReport>(`${service.url}/health/ready`);
+      expect(ready.body.details).toEqual({ database: { status: 'up' }, kafka: { status: 'up' } });
       const docs = await fetch(`${service.url}/docs`);
       expect(docs.status).toBe(200);
       expect(await docs.text()).toContain('swagger');
@@ -50,9 +53,8 @@ describe('both services start on real infrastructure', () => {
     services.push(service);
     const live = await eventually(() => fetch(`${service.url}/health/live`));
     expect(live.status).toBe(200);
-    const ready = await fetch(`${service.url}/health/ready`);
-    expect(ready.status).toBe(503);
-    const body = await ready.json();
+    const { status, body } = await requestJson<HealthReport & { code: string }>(`${service.url}/health/ready`);
+    expect(status).toBe(503);
     expect(body.details.kafka.status).toBe('down');
     expect(body.details.database.status).toBe('up');
     expect(body.code).toBe('UNAVAILABLE');
