@@ -1,0 +1,20 @@
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const CART_ID_BYTES = 16;
+
+/** Lower-cased so the same cart written in two cases never occupies two slots of a bounded token. */
+export function normaliseCartId(cartId: string): string {
+  if (typeof cartId !== 'string' || !CANONICAL_UUID.test(cartId)) {
+    throw new RangeError('cartId must be a canonical UUID');
+  }
+  return cartId.toLowerCase();
+}
+
+export function cartIdToBytes(cartId: string): Buffer {
+  return Buffer.from(cartId.replace(/-/g, ''), 'hex');
+}
+
+export function cartIdFromBytes(bytes: Buffer): string {
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

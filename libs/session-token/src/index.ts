@@ -1,0 +1,3 @@
+export * from './session-token';
+export * from './session-token.codec';
+export * from './invalid-session-token.error';
