@@ -7,7 +7,9 @@ import {
   portVar,
   postgresUrlVar,
   sessionTokenSecretVar,
+  topicVar,
 } from '@converge/platform';
+import { CART_EVENTS_TOPIC } from '@converge/contracts';
 
 const cartQueryEnv = z
   .object({
@@ -16,6 +18,9 @@ const cartQueryEnv = z
     KAFKA_BROKERS: kafkaBrokersVar,
     SESSION_TOKEN_SECRET: sessionTokenSecretVar,
     LOG_LEVEL: logLevelVar,
+    CART_EVENTS_TOPIC: topicVar(CART_EVENTS_TOPIC),
+    CART_QUERY_GROUP_ID: z.string().min(1).max(200).default('cart-query'),
+    SESSION_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2000),
   })
   .transform((env) => ({
     port: env.CART_QUERY_PORT,
@@ -23,6 +28,10 @@ const cartQueryEnv = z
     kafkaBrokers: env.KAFKA_BROKERS,
     sessionTokenSecret: env.SESSION_TOKEN_SECRET,
     logLevel: env.LOG_LEVEL,
+    eventsTopic: env.CART_EVENTS_TOPIC,
+    deadLetterTopic: `${env.CART_EVENTS_TOPIC}.dlq`,
+    groupId: env.CART_QUERY_GROUP_ID,
+    sessionWaitMs: env.SESSION_WAIT_MS,
   }));
 
 /** The Cart-Query service's whole configuration, read from the environment once and validated. */

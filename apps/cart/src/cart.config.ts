@@ -7,7 +7,9 @@ import {
   portVar,
   postgresUrlVar,
   sessionTokenSecretVar,
+  topicVar,
 } from '@converge/platform';
+import { CART_EVENTS_TOPIC } from '@converge/contracts';
 
 const cartEnv = z
   .object({
@@ -16,6 +18,11 @@ const cartEnv = z
     KAFKA_BROKERS: kafkaBrokersVar,
     SESSION_TOKEN_SECRET: sessionTokenSecretVar,
     LOG_LEVEL: logLevelVar,
+    CART_EVENTS_TOPIC: topicVar(CART_EVENTS_TOPIC),
+    OUTBOX_RELAY_MODE: z.enum(['notify', 'poll']).default('notify'),
+    OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+    OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+    OUTBOX_RETENTION_MS: z.coerce.number().int().min(0).default(3_600_000),
   })
   .transform((env) => ({
     port: env.CART_PORT,
@@ -23,6 +30,13 @@ const cartEnv = z
     kafkaBrokers: env.KAFKA_BROKERS,
     sessionTokenSecret: env.SESSION_TOKEN_SECRET,
     logLevel: env.LOG_LEVEL,
+    eventsTopic: env.CART_EVENTS_TOPIC,
+    outbox: {
+      mode: env.OUTBOX_RELAY_MODE,
+      pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
+      batchSize: env.OUTBOX_BATCH_SIZE,
+      retentionMs: env.OUTBOX_RETENTION_MS,
+    },
   }));
 
 /** The Cart service's whole configuration, read from the environment once and validated. */

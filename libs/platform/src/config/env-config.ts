@@ -37,6 +37,13 @@ export const kafkaBrokersVar = z
     message: 'must be a comma-separated list of host:port',
   });
 
+/** Lets tests give each run a topic of its own; deployments keep the default. */
+export const topicVar = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be a Kafka topic name')
+    .default(fallback);
+
 export const logLevelVar = z.enum(LOG_LEVELS).default('log');
 
 /** HMAC key for read-your-writes tokens; both services must share it. */

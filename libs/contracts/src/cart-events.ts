@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { MAX_LINE_QUANTITY, SKU_PATTERN } from './cart-rules';
+
+export const CART_EVENTS_TOPIC = 'cart.events';
+export const CART_EVENTS_DEAD_LETTER_TOPIC = 'cart.events.dlq';
+/** Several partitions so Cart-Query scales out by consumer group; key = cartId keeps one cart's order. */
+export const CART_EVENTS_PARTITIONS = 3;
+export const CART_EVENT_SCHEMA_VERSION = 1;
+
+const sku = z.string().regex(SKU_PATTERN);
+const lineQuantity = z.number().int().min(1).max(MAX_LINE_QUANTITY);
+
+const envelope = {
+  eventId: z.string().uuid(),
+  cartId: z.string().uuid(),
+  version: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
+  occurredAt: z.string().datetime({ offset: true }),
+  schemaVersion: z.literal(CART_EVENT_SCHEMA_VERSION),
+};
+
+const cartCreated = z
+  .object({ ...envelope, type: z.literal('CartCreated'), version: z.literal(0), payload: z.object({}).strict() })
+  .strict();
+
+/** Carries the resulting line quantity too, so the read model sets state instead of adding deltas. */
+const itemAdded = z
+  .object({
+    ...envelope,
+    type: z.literal('ItemAdded'),
+    payload: z.object({ sku, quantity: lineQuantity, lineQuantity }).strict(),
+  })
+  .strict();
+
+/** quantity 0 removes the line. */
+const itemQuantitySet = z
+  .object({
+    ...envelope,
+    type: z.literal('ItemQuantitySet'),
+    payload: z.object({ sku, quantity: z.number().int().min(0).max(MAX_LINE_QUANTITY) }).strict(),
+  })
+  .strict();
+
+const itemRemoved = z
+  .object({ ...envelope, type: z.literal('ItemRemoved'), payload: z.object({ sku }).strict() })
+  .strict();
+
+export const cartEventSchema = z.discriminatedUnion('type', [cartCreated, itemAdded, itemQuantitySet, itemRemoved]);
+
+export type CartEvent = z.infer<typeof cartEventSchema>;
+export type CartEventType = CartEvent['type'];
+export const CART_EVENT_TYPES: readonly CartEventType[] = [
+  'CartCreated',
+  'ItemAdded',
+  'ItemQuantitySet',
+  'ItemRemoved',
+];
+export type CartEventOf<T extends CartEventType> = Extract<CartEvent, { type: T }>;

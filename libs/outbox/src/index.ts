@@ -1,0 +1,4 @@
+export * from './outbox-message';
+export * from './append-to-outbox';
+export * from './outbox.migration';
+export * from './outbox-relay.options';

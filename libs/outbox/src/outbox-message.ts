@@ -1,0 +1,16 @@
+/** One message to publish, as the writing transaction records it. */
+export interface OutboxMessage {
+  topic: string;
+  key: string;
+  /** The message value; stored as JSON and published as its JSON text. */
+  payload: object;
+  headers?: Record<string, string>;
+}
+
+/** Channel on which a writer tells relays in other processes that rows were committed. */
+export const OUTBOX_NOTIFY_CHANNEL = 'outbox_committed';
+
+/** Anything that runs SQL inside the caller's transaction (a TypeORM EntityManager, a pg client). */
+export interface SqlExecutor {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}

@@ -1,0 +1,30 @@
+/**
+ * notify: woken in-process right after a commit and by LISTEN/NOTIFY from other processes, with
+ *         a fallback poll as a safety net.
+ * poll:   a fixed-interval poll only: the naive baseline most tutorials ship, kept for comparison.
+ */
+export type OutboxRelayMode = 'notify' | 'poll';
+
+export interface OutboxRelayOptions {
+  /** The relay holds connections of its own: one for leadership and LISTEN, one for work. */
+  databaseUrl: string;
+  mode: OutboxRelayMode;
+  /** Fallback poll in notify mode; the only trigger in poll mode. */
+  pollIntervalMs: number;
+  /** Most rows published per broker round trip. */
+  batchSize: number;
+  /** Published rows older than this are deleted; long enough to re-publish after a broker loss. */
+  retentionMs: number;
+  /** Advisory lock that elects the one publishing relay among all instances on this database. */
+  lockKey?: number;
+  /** How often a standby asks for leadership. */
+  standbyRetryMs?: number;
+}
+
+/** What a writer needs from the relay: a nudge after its transaction committed. */
+export interface OutboxWakeUp {
+  wake(): void;
+}
+
+/** Nest injection token for the service's OutboxRelay. */
+export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
