@@ -1,0 +1,62 @@
+import type { SqlExecutor } from '@converge/platform';
+
+export interface IdentifiedEvent {
+  eventId: string;
+}
+
+export interface Consumed<E> {
+  /** Delivered before and already recorded: skipped. */
+  duplicates: E[];
+}
+
+/**
+ * At-least-once delivery, exactly-once effect: inside the caller's transaction, events seen
+ * before are filtered out, and the ids the handler settled are recorded with its changes. If
+ * the transaction rolls back, neither the effect nor the record exists, and redelivery retries.
+ */
+export class IdempotentConsumer {
+  async consume<E extends IdentifiedEvent>(
+    sql: SqlExecutor,
+    events: E[],
+    handle: (fresh: E[]) => Promise<{ settled: string[] }>,
+  ): Promise<Consumed<E>> {
+    const seen = await this.alreadyProcessed(
+      sql,
+      events.map((event) => event.eventId),
+    );
+    const fresh = events.filter((event) => !seen.has(event.eventId));
+    const { settled } = await handle(fresh);
+    await this.record(sql, settled);
+    return { duplicates: events.filter((event) => seen.has(event.eventId)) };
+  }
+
+  /**
+   * Forgets ids older than the window. Safe because a redelivery that old is also older than the
+   * read model's version, and the version check skips it.
+   */
+  async prune(sql: SqlExecutor, olderThanMs: number, limit = 10_000): Promise<number> {
+    const rows = (await sql.query(
+      `DELETE FROM processed_events WHERE event_id IN (
+         SELECT event_id FROM processed_events WHERE processed_at < now() - $1 * interval '1 millisecond' LIMIT $2)
+       RETURNING 1`,
+      [olderThanMs, limit],
+    )) as unknown[];
+    return rows.length;
+  }
+
+  private async alreadyProcessed(sql: SqlExecutor, eventIds: string[]): Promise<Set<string>> {
+    if (eventIds.length === 0) return new Set();
+    const rows = (await sql.query('SELECT event_id FROM processed_events WHERE event_id = ANY($1::uuid[])', [
+      eventIds,
+    ])) as Array<{ event_id: string }>;
+    return new Set(rows.map((row) => row.event_id));
+  }
+
+  private async record(sql: SqlExecutor, eventIds: string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    await sql.query(
+      'INSERT INTO processed_events (event_id) SELECT unnest($1::uuid[]) ON CONFLICT (event_id) DO NOTHING',
+      [eventIds],
+    );
+  }
+}

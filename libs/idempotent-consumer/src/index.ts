@@ -1,0 +1,2 @@
+export * from './idempotent-consumer';
+export * from './processed-events.migration';
