@@ -4,7 +4,7 @@
  */
 export interface OutboundMessage {
   key: string;
-  value: string;
+  value: string | Buffer;
   headers?: Record<string, string>;
 }
 

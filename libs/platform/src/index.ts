@@ -8,3 +8,5 @@ export * from './database/run-migrations';
 export * from './database/postgres-options';
 export * from './database/schema-migrator';
 export * from './http/close-on-signal';
+export * from './database/sql-executor';
+export * from './http/uuid-param.pipe';
