@@ -4,8 +4,17 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EVENT_BROKER, KafkajsEventBroker } from '@converge/kafka';
 import { HealthHttpController, postgresOptions, SchemaMigrator } from '@converge/platform';
-import { cartQueryConfig, CartQueryConfig } from './cart-query.config';
+import { SessionTokenCodec } from '@converge/session-token';
+import { cartQueryConfig, type CartQueryConfig } from './cart-query.config';
 import { cartQueryMigrations } from './database/migrations';
+import { ApplyCartEventsHandler } from './events/apply-cart-events/apply-cart-events.handler';
+import { ApplyCartEventsKafkaController } from './events/apply-cart-events/apply-cart-events.kafka.controller';
+import { ConsumerStats } from './events/apply-cart-events/consumer-stats';
+import { ProcessedEventsPruner } from './events/processed-events.pruner';
+import { CartViewRepository } from './infrastructure/cart-view.repository';
+import { ReadModelSignals } from './infrastructure/read-model-signals';
+import { GetCartHandler } from './queries/get-cart/get-cart.handler';
+import { GetCartHttpController } from './queries/get-cart/get-cart.http.controller';
 
 @Module({
   imports: [
@@ -16,7 +25,7 @@ import { cartQueryMigrations } from './database/migrations';
     }),
     TerminusModule,
   ],
-  controllers: [HealthHttpController],
+  controllers: [HealthHttpController, GetCartHttpController, ApplyCartEventsKafkaController],
   providers: [
     SchemaMigrator,
     {
@@ -25,6 +34,17 @@ import { cartQueryMigrations } from './database/migrations';
       useFactory: (config: CartQueryConfig) =>
         new KafkajsEventBroker({ clientId: 'cart-query', brokers: config.kafkaBrokers, logLevel: config.logLevel }),
     },
+    {
+      provide: SessionTokenCodec,
+      inject: [cartQueryConfig.KEY],
+      useFactory: (config: CartQueryConfig) => new SessionTokenCodec(config.sessionTokenSecret),
+    },
+    CartViewRepository,
+    ReadModelSignals,
+    ConsumerStats,
+    ApplyCartEventsHandler,
+    GetCartHandler,
+    ProcessedEventsPruner,
   ],
 })
 export class CartQueryModule {}

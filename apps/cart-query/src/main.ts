@@ -1,8 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { CART_EVENTS_PARTITIONS } from '@converge/contracts';
+import { BrokerTransport, EVENT_BROKER, type EventBroker } from '@converge/kafka';
 import { closeOnSignal, createHttpApp, InvalidConfigError } from '@converge/platform';
 import { cartQueryConfig } from './cart-query.config';
 import { CartQueryModule } from './cart-query.module';
+import { CART_EVENTS_PATTERN } from './events/apply-cart-events/apply-cart-events.kafka.controller';
 
 async function bootstrap(): Promise<void> {
   const config = cartQueryConfig();
@@ -13,8 +16,21 @@ async function bootstrap(): Promise<void> {
   });
   const logger = new Logger('CartQuery');
   closeOnSignal(app, logger);
+  await app.init();
+  const broker = app.get<EventBroker>(EVENT_BROKER);
+  await broker.ensureTopics([
+    { name: config.eventsTopic, partitions: CART_EVENTS_PARTITIONS },
+    { name: config.deadLetterTopic, partitions: 1 },
+  ]);
+  // No inheritAppConfig: the HTTP error filter must not swallow a failed batch; the transport retries it.
+  app.connectMicroservice({
+    strategy: new BrokerTransport(broker, [
+      { pattern: CART_EVENTS_PATTERN, topic: config.eventsTopic, groupId: config.groupId },
+    ]),
+  });
+  await app.startAllMicroservices();
   await app.listen(config.port, '0.0.0.0');
-  logger.log(`listening on :${config.port}`);
+  logger.log(`listening on :${config.port}, consuming ${config.eventsTopic} as ${config.groupId}`);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,4 +1,10 @@
+import { CreateProcessedEvents1732200000300 } from '@converge/idempotent-consumer';
+import { CreateParkedEvents1732200000200 } from '@converge/version-gate';
 import { CreateCartViews1732200000000 } from './1732200000000-create-cart-views';
 
 /** In order. Listed, not globbed, so the bundled service carries them. */
-export const cartQueryMigrations = [CreateCartViews1732200000000];
+export const cartQueryMigrations = [
+  CreateCartViews1732200000000,
+  CreateParkedEvents1732200000200,
+  CreateProcessedEvents1732200000300,
+];

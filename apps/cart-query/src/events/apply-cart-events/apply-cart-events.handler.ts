@@ -1,0 +1,144 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type CartEvent, decodeCartEvent } from '@converge/contracts';
+import { IdempotentConsumer } from '@converge/idempotent-consumer';
+import { EVENT_BROKER, type EventBroker, type InboundBatch, type InboundMessage, toDeadLetter } from '@converge/kafka';
+import { ParkedEvents, VersionGate } from '@converge/version-gate';
+import { cartQueryConfig, type CartQueryConfig } from '../../cart-query.config';
+import { CartViewRepository } from '../../infrastructure/cart-view.repository';
+import { type AppliedVersion, ReadModelSignals } from '../../infrastructure/read-model-signals';
+import { applyCartEvent, type CartView } from '../../read-model/cart-view';
+import { type BatchOutcome, ConsumerStats } from './consumer-stats';
+
+/** A cart event as the version gate sees it: its cart is its aggregate. */
+type GatedEvent = CartEvent & { aggregateId: string };
+
+interface Poison {
+  message: InboundMessage;
+  reason: string;
+  detail: string;
+}
+
+interface Applied {
+  outcome: BatchOutcome;
+  versions: AppliedVersion[];
+}
+
+/**
+ * Applies one batch of cart events to the read model in one transaction: skip what was seen,
+ * apply only the next version of each cart, park what lies beyond a gap, record the settled
+ * ids, and only then let the offset be committed. Poison goes to the dead-letter topic.
+ */
+@Injectable()
+export class ApplyCartEventsHandler {
+  private readonly logger = new Logger('ApplyCartEvents');
+  private readonly consumer = new IdempotentConsumer();
+  private readonly gate = new VersionGate();
+  private readonly parking = new ParkedEvents<GatedEvent>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly views: CartViewRepository,
+    private readonly signals: ReadModelSignals,
+    private readonly stats: ConsumerStats,
+    @Inject(EVENT_BROKER) private readonly broker: EventBroker,
+    @Inject(cartQueryConfig.KEY) private readonly config: CartQueryConfig,
+  ) {}
+
+  async handle(batch: InboundBatch): Promise<BatchOutcome> {
+    const { events, poison } = this.decode(batch.messages);
+    const { outcome, versions } =
+      events.length > 0
+        ? await this.dataSource.transaction((manager) => this.apply(manager, events))
+        : nothingApplied();
+    this.signals.applied(versions);
+    await this.deadLetter(batch, poison);
+    outcome.deadLettered = poison.length;
+    this.stats.add(outcome);
+    return outcome;
+  }
+
+  private decode(messages: InboundMessage[]): { events: GatedEvent[]; poison: Poison[] } {
+    const events: GatedEvent[] = [];
+    const poison: Poison[] = [];
+    for (const message of messages) {
+      const decoded = decodeCartEvent(message.value);
+      if (!decoded.ok) {
+        poison.push({ message, reason: decoded.reason, detail: decoded.detail });
+      } else if (message.key?.toLowerCase() !== decoded.event.cartId.toLowerCase()) {
+        // Keyed by another cart, it may sit on another partition: its order is not guaranteed.
+        poison.push({ message, reason: 'key-mismatch', detail: `key ${message.key} for cart ${decoded.event.cartId}` });
+      } else {
+        const cartId = decoded.event.cartId.toLowerCase();
+        events.push({ ...decoded.event, cartId, eventId: decoded.event.eventId.toLowerCase(), aggregateId: cartId });
+      }
+    }
+    return { events, poison };
+  }
+
+  private async apply(manager: EntityManager, events: GatedEvent[]): Promise<Applied> {
+    const { outcome } = nothingApplied();
+    let versions: AppliedVersion[] = [];
+    const { duplicates } = await this.consumer.consume(manager, events, async (fresh) => {
+      const cartIds = [...new Set(fresh.map((event) => event.cartId))];
+      const current = await this.views.lockForUpdate(manager, cartIds);
+      const parked = await this.parking.forAggregates(manager, cartIds);
+      const plan = this.gate.plan(versionMap(current), fresh, parked);
+      const changed = applyInOrder(current, plan.apply);
+      await this.views.save(manager, changed);
+      await this.parking.park(manager, plan.park, 'version-gap');
+      await this.parking.remove(manager, ids(plan.unpark));
+      versions = changed.map((view) => [view.id, view.version] as const);
+      await this.signals.announce(manager, versions);
+      this.logParked(plan.park, current);
+      Object.assign(outcome, { applied: plan.apply.length, stale: plan.stale.length, parked: plan.park.length });
+      return { settled: [...ids(plan.apply), ...ids(plan.stale), ...ids(plan.unpark)] };
+    });
+    outcome.duplicates = duplicates.length;
+    return { outcome, versions };
+  }
+
+  private async deadLetter(batch: InboundBatch, poison: Poison[]): Promise<void> {
+    if (poison.length === 0) return;
+    await this.broker.publish(
+      this.config.deadLetterTopic,
+      poison.map(({ message, reason, detail }) => toDeadLetter(batch.topic, message, reason, detail)),
+    );
+    for (const { message, reason, detail } of poison) {
+      this.logger.warn(
+        `poison message dead-lettered: ${batch.topic}[${message.partition}]@${message.offset} key=${message.key} reason=${reason} (${detail})`,
+      );
+    }
+  }
+
+  private logParked(parked: GatedEvent[], current: Map<string, CartView>): void {
+    for (const event of parked) {
+      this.logger.warn(
+        `event parked behind a version gap: cartId=${event.cartId} eventId=${event.eventId} version=${event.version} ` +
+          `readModelVersion=${current.get(event.cartId)?.version ?? 'none'}`,
+      );
+    }
+  }
+}
+
+function nothingApplied(): Applied {
+  return { outcome: { applied: 0, duplicates: 0, stale: 0, parked: 0, deadLettered: 0 }, versions: [] };
+}
+
+function ids(events: GatedEvent[]): string[] {
+  return events.map((event) => event.eventId);
+}
+
+function versionMap(views: Map<string, CartView>): Map<string, number> {
+  return new Map([...views].map(([cartId, view]) => [cartId, view.version]));
+}
+
+/** Applies the gate's plan; returns each changed cart's final view. */
+function applyInOrder(views: Map<string, CartView>, events: GatedEvent[]): CartView[] {
+  const changed = new Map<string, CartView>();
+  for (const event of events) {
+    const next = applyCartEvent(changed.get(event.cartId) ?? views.get(event.cartId), event);
+    changed.set(event.cartId, next);
+  }
+  return [...changed.values()];
+}

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { SqlExecutor } from '@converge/platform';
+import type { CartLine, CartView } from '../read-model/cart-view';
+
+interface CartViewRow {
+  id: string;
+  version: number;
+  items: CartLine[];
+  updated_at: Date;
+}
+
+const toView = (row: CartViewRow): CartView => ({
+  id: row.id,
+  version: row.version,
+  items: row.items,
+  updatedAt: row.updated_at.toISOString(),
+});
+
+@Injectable()
+export class CartViewRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async find(cartId: string): Promise<CartView | undefined> {
+    const rows = (await this.dataSource.query('SELECT id, version, items, updated_at FROM cart_views WHERE id = $1', [
+      cartId,
+    ])) as CartViewRow[];
+    return rows[0] && toView(rows[0]);
+  }
+
+  /** Locks the carts' rows for the applying transaction; absent carts are simply not in the map. */
+  async lockForUpdate(sql: SqlExecutor, cartIds: string[]): Promise<Map<string, CartView>> {
+    if (cartIds.length === 0) return new Map();
+    const rows = (await sql.query(
+      'SELECT id, version, items, updated_at FROM cart_views WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
+      [cartIds],
+    )) as CartViewRow[];
+    return new Map(rows.map((row) => [row.id, toView(row)]));
+  }
+
+  /** Upserts; a view never moves back to an older version, whoever else wrote it meanwhile. */
+  async save(sql: SqlExecutor, views: CartView[]): Promise<void> {
+    if (views.length === 0) return;
+    await sql.query(
+      `INSERT INTO cart_views (id, version, items, updated_at)
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::jsonb[], $4::timestamptz[])
+       ON CONFLICT (id) DO UPDATE
+         SET version = EXCLUDED.version, items = EXCLUDED.items, updated_at = EXCLUDED.updated_at
+         WHERE cart_views.version < EXCLUDED.version`,
+      [
+        views.map((v) => v.id),
+        views.map((v) => v.version),
+        views.map((v) => JSON.stringify(v.items)),
+        views.map((v) => v.updatedAt),
+      ],
+    );
+  }
+
+  async count(): Promise<number> {
+    const [row] = (await this.dataSource.query('SELECT count(*)::int AS count FROM cart_views')) as Array<{
+      count: number;
+    }>;
+    return row.count;
+  }
+}

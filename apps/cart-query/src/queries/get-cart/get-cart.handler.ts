@@ -1,0 +1,49 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { cartQueryConfig, type CartQueryConfig } from '../../cart-query.config';
+import { CartViewRepository } from '../../infrastructure/cart-view.repository';
+import { ReadModelSignals } from '../../infrastructure/read-model-signals';
+import type { CartView } from '../../read-model/cart-view';
+import { CartViewNotFoundError, ReadModelBehindError } from '../../read-model/cart-view.errors';
+
+export interface GetCartQuery {
+  cartId: string;
+  /** From the caller's session token: answer nothing older than this. */
+  minVersion?: number;
+}
+
+@Injectable()
+export class GetCartHandler {
+  constructor(
+    private readonly views: CartViewRepository,
+    private readonly signals: ReadModelSignals,
+    @Inject(cartQueryConfig.KEY) private readonly config: CartQueryConfig,
+  ) {}
+
+  async execute(query: GetCartQuery): Promise<CartView> {
+    const view =
+      query.minVersion === undefined
+        ? await this.views.find(query.cartId)
+        : await this.waitForVersion(query.cartId, query.minVersion);
+    if (!view) throw new CartViewNotFoundError(query.cartId);
+    return view;
+  }
+
+  /** Waits on the consumer's signal, never longer than the bound, and never answers stale. */
+  private async waitForVersion(cartId: string, minVersion: number): Promise<CartView> {
+    const deadline = Date.now() + this.config.sessionWaitMs;
+    for (;;) {
+      const change = this.signals.reached(cartId, minVersion, deadline - Date.now());
+      try {
+        const view = await this.views.find(cartId);
+        if (view && view.version >= minVersion) return view;
+        if (!(await change.done)) {
+          const last = await this.views.find(cartId);
+          if (last && last.version >= minVersion) return last;
+          throw new ReadModelBehindError(cartId, minVersion, last?.version);
+        }
+      } finally {
+        change.cancel();
+      }
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { uuidParam } from '@converge/platform';
+import { SESSION_TOKEN_HEADER, SessionTokenCodec, sessionTokenFromHeader } from '@converge/session-token';
+import { CartViewResponse } from '../../http/cart-view.response';
+import type { CartView } from '../../read-model/cart-view';
+import { GetCartHandler } from './get-cart.handler';
+
+@ApiTags('carts')
+@Controller('carts')
+export class GetCartHttpController {
+  constructor(
+    private readonly handler: GetCartHandler,
+    private readonly codec: SessionTokenCodec,
+  ) {}
+
+  @Get(':cartId')
+  @ApiHeader({
+    name: SESSION_TOKEN_HEADER,
+    required: false,
+    description: 'From an earlier write or read: read your writes.',
+  })
+  @ApiOkResponse({ type: CartViewResponse, description: 'With an X-Session-Token covering the version returned.' })
+  @ApiResponse({ status: 404, description: 'The read model does not know the cart (yet).' })
+  @ApiResponse({ status: 503, description: 'The read model has not reached the session token within the wait bound.' })
+  async getCart(
+    @Param('cartId', uuidParam('cartId')) cartId: string,
+    @Headers(SESSION_TOKEN_HEADER.toLowerCase()) tokenHeader: string | string[] | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CartView> {
+    const token = sessionTokenFromHeader(this.codec, tokenHeader);
+    const view = await this.handler.execute({ cartId: cartId.toLowerCase(), minVersion: token.minVersion(cartId) });
+    void reply
+      .header(SESSION_TOKEN_HEADER, this.codec.encode(token.require(view.id, view.version)))
+      .header('ETag', `"${view.version}"`);
+    return view;
+  }
+}
