@@ -9,4 +9,5 @@ export * from './database/postgres-options';
 export * from './database/schema-migrator';
 export * from './http/close-on-signal';
 export * from './database/sql-executor';
-export * from './http/uuid-param.pipe';
+export * from './http/cart-id.pipe';
+export * from './http/json-body';

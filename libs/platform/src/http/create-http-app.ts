@@ -3,8 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LOG_LEVELS, LogLevel } from '../config/env-config';
 import { ErrorResponseFilter, sendError } from './error-response.filter';
+import { acceptOnlyJson } from './json-body';
 
 /** Requests are size-limited before parsing, so a huge body costs nothing. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -20,14 +22,18 @@ export function logLevelsFrom(level: LogLevel): NestLogLevel[] {
 }
 
 export async function createHttpApp(module: Type<unknown>, options: HttpAppOptions): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES });
+  const logger = new Logger('HTTP');
+  const adapter = new FastifyAdapter({
+    bodyLimit: MAX_BODY_BYTES,
+    // Router-level rejections (a bad URL escape, an overlong path) happen before Nest: same shape.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
+      sendError(error, request, reply, logger),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: logLevelsFrom(options.logLevel),
+    bodyParser: false,
   });
-  const fastify = app.getHttpAdapter().getInstance();
-  const logger = new Logger('HTTP');
-  // Body-parser rejections happen in Fastify before Nest's filters run: give them the same shape.
-  fastify.setErrorHandler((error, request, reply) => sendError(error, request, reply, logger));
+  acceptOnlyJson(app.getHttpAdapter().getInstance(), MAX_BODY_BYTES);
   await app.register(helmet, { contentSecurityPolicy: false });
   app.useGlobalPipes(
     new ValidationPipe({

@@ -1,4 +1,5 @@
-import { BadRequestException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, HttpException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { MalformedJsonError } from './json-body';
 import { AppError } from '../errors/app-error';
 import { toErrorBody } from './error-body';
 
@@ -34,18 +35,21 @@ describe('toErrorBody', () => {
     expect(body).toMatchObject({ statusCode: 503, code: 'UNAVAILABLE', details: { kafka: { status: 'down' } } });
   });
 
-  it('turns framework body errors into 4xx with stable codes', () => {
-    const tooLarge = Object.assign(new Error('Request body is too large'), {
-      code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+  it('turns body and router rejections into 400s and 413s with stable codes', () => {
+    expect(toErrorBody(new HttpException('Unsupported Media Type', 415))).toMatchObject({
+      statusCode: 400,
+      code: 'UNSUPPORTED_CONTENT_TYPE',
+    });
+    expect(toErrorBody(new HttpException('Request body is too large', 413))).toMatchObject({
       statusCode: 413,
+      code: 'PAYLOAD_TOO_LARGE',
     });
-    const mediaType = Object.assign(new Error('Unsupported Media Type'), {
-      code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
-      statusCode: 415,
+    const badUrl = Object.assign(new Error("'/%FF' is not a valid url component"), { code: 'FST_ERR_BAD_URL' });
+    expect(toErrorBody(badUrl)).toMatchObject({ statusCode: 400, code: 'BAD_URL' });
+    expect(toErrorBody(new MalformedJsonError('Body is not valid JSON'))).toMatchObject({
+      statusCode: 400,
+      code: 'MALFORMED_JSON',
     });
-    expect(toErrorBody(tooLarge)).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
-    expect(toErrorBody(mediaType)).toMatchObject({ statusCode: 400, code: 'UNSUPPORTED_CONTENT_TYPE' });
-    expect(toErrorBody(new SyntaxError('Unexpected token'))).toMatchObject({ statusCode: 400, code: 'MALFORMED_JSON' });
   });
 
   it('hides the detail of an unexpected error', () => {

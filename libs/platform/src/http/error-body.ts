@@ -32,13 +32,10 @@ const CODE_BY_STATUS: Record<number, string> = {
   503: 'UNAVAILABLE',
 };
 
-/** Fastify's own rejections, raised before a request reaches Nest. */
+/** Fastify's router rejections, raised before a request reaches Nest. */
 const FRAMEWORK_CODES: Record<string, { statusCode: number; code: string }> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { statusCode: 400, code: 'UNSUPPORTED_CONTENT_TYPE' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { statusCode: 400, code: 'BAD_REQUEST' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { statusCode: 400, code: 'MALFORMED_JSON' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { statusCode: 400, code: 'MALFORMED_JSON' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { statusCode: 413, code: 'PAYLOAD_TOO_LARGE' },
+  FST_ERR_BAD_URL: { statusCode: 400, code: 'BAD_URL' },
+  FST_ERR_MAX_PARAM_LENGTH: { statusCode: 400, code: 'PATH_PARAMETER_TOO_LONG' },
 };
 
 export function statusText(statusCode: number): string {
@@ -56,6 +53,10 @@ function body(statusCode: number, code: string, message: string): ErrorBody {
 }
 
 function fromHttpException(exception: HttpException): ErrorBody {
+  // A body no parser accepts: the contract answers 400, as for any other malformed request.
+  if (exception.getStatus() === HttpStatus.UNSUPPORTED_MEDIA_TYPE) {
+    return body(400, 'UNSUPPORTED_CONTENT_TYPE', 'Only application/json bodies are accepted');
+  }
   const statusCode = exception.getStatus();
   const response = exception.getResponse();
   let message = exception.message;
@@ -82,12 +83,10 @@ export function toErrorBody(exception: unknown): ErrorBody {
   if (isFrameworkError(exception)) {
     const known = FRAMEWORK_CODES[exception.code];
     if (known) return body(known.statusCode, known.code, exception.message);
-    if (exception instanceof SyntaxError) return body(400, 'MALFORMED_JSON', exception.message);
     const status = exception.statusCode;
     if (status && status >= 400 && status < 500) {
       return body(status, CODE_BY_STATUS[status] ?? 'BAD_REQUEST', exception.message);
     }
   }
-  if (exception instanceof SyntaxError) return body(400, 'MALFORMED_JSON', exception.message);
   return body(500, 'INTERNAL', 'Internal server error');
 }
