@@ -4,8 +4,22 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EVENT_BROKER, KafkajsEventBroker } from '@converge/kafka';
 import { HealthHttpController, postgresOptions, SchemaMigrator } from '@converge/platform';
+import { SessionTokenCodec } from '@converge/session-token';
 import { cartConfig, CartConfig } from './cart.config';
+import { AddItemHandler } from './commands/add-item/add-item.handler';
+import { AddItemHttpController } from './commands/add-item/add-item.http.controller';
+import { CreateCartHandler } from './commands/create-cart/create-cart.handler';
+import { CreateCartHttpController } from './commands/create-cart/create-cart.http.controller';
+import { RemoveItemHandler } from './commands/remove-item/remove-item.handler';
+import { RemoveItemHttpController } from './commands/remove-item/remove-item.http.controller';
+import { SetItemQuantityHandler } from './commands/set-item-quantity/set-item-quantity.handler';
+import { SetItemQuantityHttpController } from './commands/set-item-quantity/set-item-quantity.http.controller';
 import { cartMigrations } from './database/migrations';
+import { CartReply } from './http/cart-reply';
+import { ParseSessionTokenPipe } from './http/session-token.pipe';
+import { CartRepository } from './infrastructure/cart.repository';
+import { GetCartHandler } from './queries/get-cart/get-cart.handler';
+import { GetCartHttpController } from './queries/get-cart/get-cart.http.controller';
 
 @Module({
   imports: [
@@ -16,7 +30,14 @@ import { cartMigrations } from './database/migrations';
     }),
     TerminusModule,
   ],
-  controllers: [HealthHttpController],
+  controllers: [
+    HealthHttpController,
+    CreateCartHttpController,
+    AddItemHttpController,
+    SetItemQuantityHttpController,
+    RemoveItemHttpController,
+    GetCartHttpController,
+  ],
   providers: [
     SchemaMigrator,
     {
@@ -25,6 +46,19 @@ import { cartMigrations } from './database/migrations';
       useFactory: (config: CartConfig) =>
         new KafkajsEventBroker({ clientId: 'cart', brokers: config.kafkaBrokers, logLevel: config.logLevel }),
     },
+    {
+      provide: SessionTokenCodec,
+      inject: [cartConfig.KEY],
+      useFactory: (config: CartConfig) => new SessionTokenCodec(config.sessionTokenSecret),
+    },
+    ParseSessionTokenPipe,
+    CartReply,
+    CartRepository,
+    CreateCartHandler,
+    AddItemHandler,
+    SetItemQuantityHandler,
+    RemoveItemHandler,
+    GetCartHandler,
   ],
 })
 export class CartModule {}

@@ -1,4 +1,5 @@
+import { CreateOutbox1732200000100 } from '@converge/outbox';
 import { CreateCarts1732200000000 } from './1732200000000-create-carts';
 
 /** In order. Listed, not globbed, so the bundled service carries them. */
-export const cartMigrations = [CreateCarts1732200000000];
+export const cartMigrations = [CreateCarts1732200000000, CreateOutbox1732200000100];

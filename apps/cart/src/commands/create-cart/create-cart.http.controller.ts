@@ -1,0 +1,32 @@
+import { Body, Controller, HttpStatus, Post, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { SessionToken } from '@converge/session-token';
+import { ApiCartWrite } from '../../http/api-cart-write';
+import { CartReply } from '../../http/cart-reply';
+import { CartResponse } from '../../http/cart.response';
+import { NoBodyPipe } from '../../http/no-body.pipe';
+import { RequestSession, Traceparent } from '../../http/request-headers';
+import { CreateCartHandler } from './create-cart.handler';
+
+@ApiTags('carts')
+@Controller('carts')
+export class CreateCartHttpController {
+  constructor(
+    private readonly handler: CreateCartHandler,
+    private readonly reply: CartReply,
+  ) {}
+
+  @Post()
+  @ApiCartWrite('Create an empty cart at version 0', HttpStatus.CREATED)
+  async create(
+    @Body(NoBodyPipe) _body: unknown,
+    @RequestSession() session: SessionToken,
+    @Traceparent() traceparent: string | undefined,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ): Promise<CartResponse> {
+    const cart = await this.handler.execute({ traceparent });
+    void response.header('Location', `/carts/${cart.id}`);
+    return this.reply.written(response, session, cart);
+  }
+}

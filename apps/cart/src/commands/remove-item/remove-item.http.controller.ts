@@ -1,0 +1,37 @@
+import { Controller, Delete, Param, Res } from '@nestjs/common';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { SKU_PATTERN } from '@converge/contracts';
+import type { SessionToken } from '@converge/session-token';
+import { ApiCartChange } from '../../http/api-cart-write';
+import { CartReply } from '../../http/cart-reply';
+import { ParseCartIdPipe } from '@converge/platform';
+import { CartResponse } from '../../http/cart.response';
+import { IfMatch, RequestSession, Traceparent } from '../../http/request-headers';
+import { ParseSkuPipe } from '../../http/sku.pipe';
+import { RemoveItemHandler } from './remove-item.handler';
+
+@ApiTags('carts')
+@Controller('carts')
+export class RemoveItemHttpController {
+  constructor(
+    private readonly handler: RemoveItemHandler,
+    private readonly reply: CartReply,
+  ) {}
+
+  @Delete(':cartId/items/:sku')
+  @ApiCartChange('Remove a line (404 LINE_NOT_FOUND if absent)')
+  @ApiParam({ name: 'cartId', format: 'uuid' })
+  @ApiParam({ name: 'sku', schema: { type: 'string', pattern: SKU_PATTERN.source } })
+  async removeItem(
+    @Param('cartId', ParseCartIdPipe) cartId: string,
+    @Param('sku', ParseSkuPipe) sku: string,
+    @IfMatch() expectedVersion: number | undefined,
+    @RequestSession() session: SessionToken,
+    @Traceparent() traceparent: string | undefined,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ): Promise<CartResponse> {
+    const cart = await this.handler.execute({ cartId, sku, expectedVersion, traceparent });
+    return this.reply.written(response, session, cart);
+  }
+}

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CART_EVENT_SCHEMA_VERSION,
+  type CartEvent,
+  type CartEventOf,
+  MAX_CART_LINES,
+  MAX_LINE_QUANTITY,
+  SKU_PATTERN,
+} from '@converge/contracts';
+import {
+  CartLineLimitError,
+  InvalidQuantityError,
+  InvalidSkuError,
+  LineNotFoundError,
+  LineQuantityLimitError,
+  VersionMismatchError,
+} from './cart.errors';
+
+export interface CartLine {
+  readonly sku: string;
+  readonly quantity: number;
+}
+
+/** A cart as persistence hands it back: trusted, not re-validated. */
+export interface CartState {
+  id: string;
+  version: number;
+  updatedAt: Date;
+  lines: Iterable<CartLine>;
+}
+
+type Envelope = Omit<CartEvent, 'type' | 'payload'>;
+
+/**
+ * The cart aggregate. Every change is checked here first, then applied, and raises the version
+ * by exactly one and yields the one event that describes it; a rejected change leaves the cart
+ * as it was. `now` comes from the caller so the event's occurredAt and the cart's updatedAt are
+ * the same instant.
+ */
+export class Cart {
+  private constructor(
+    readonly id: string,
+    private currentVersion: number,
+    private lastChange: Date,
+    private readonly lines: Map<string, number>,
+  ) {}
+
+  static create(id: string, now: Date): { cart: Cart; event: CartEventOf<'CartCreated'> } {
+    const cart = new Cart(id, 0, now, new Map());
+    const event: CartEventOf<'CartCreated'> = { ...cart.envelope(), type: 'CartCreated', version: 0, payload: {} };
+    return { cart, event };
+  }
+
+  static restore(state: CartState): Cart {
+    const lines = new Map<string, number>();
+    for (const line of state.lines) lines.set(line.sku, line.quantity);
+    return new Cart(state.id, state.version, state.updatedAt, lines);
+  }
+
+  get version(): number {
+    return this.currentVersion;
+  }
+
+  get updatedAt(): Date {
+    return this.lastChange;
+  }
+
+  /** Sorted by sku in code-unit order, which for the ASCII-only SKU_PATTERN is byte order. */
+  get items(): CartLine[] {
+    return [...this.lines]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([sku, quantity]) => ({ sku, quantity }));
+  }
+
+  /** 0 when the cart has no line for the sku. */
+  quantityOf(sku: string): number {
+    return this.lines.get(sku) ?? 0;
+  }
+
+  /** Optimistic concurrency: undefined means the client did not ask for a version. */
+  expectVersion(expected: number | undefined): void {
+    if (expected !== undefined && expected !== this.currentVersion) {
+      throw new VersionMismatchError(this.id, expected, this.currentVersion);
+    }
+  }
+
+  /** Adds to the sku's line, creating it when absent. */
+  addItem(sku: string, quantity: number, now: Date): CartEventOf<'ItemAdded'> {
+    requireSku(sku);
+    requireQuantity(quantity, 1);
+    const lineQuantity = this.quantityOf(sku) + quantity;
+    if (!this.lines.has(sku)) this.requireRoomForLine();
+    if (lineQuantity > MAX_LINE_QUANTITY) throw new LineQuantityLimitError(sku, lineQuantity);
+    this.lines.set(sku, lineQuantity);
+    return { ...this.advance(now), type: 'ItemAdded', payload: { sku, quantity, lineQuantity } };
+  }
+
+  /**
+   * Sets the sku's line to the quantity: 0 removes the line, which must then exist (removing
+   * nothing is a client mistake worth reporting); a positive quantity creates an absent line.
+   * Setting the quantity a line already has is still a change: a new version and an event.
+   */
+  setItemQuantity(sku: string, quantity: number, now: Date): CartEventOf<'ItemQuantitySet'> {
+    requireSku(sku);
+    requireQuantity(quantity, 0);
+    if (quantity === 0) {
+      this.requireLine(sku);
+      this.lines.delete(sku);
+    } else {
+      if (!this.lines.has(sku)) this.requireRoomForLine();
+      this.lines.set(sku, quantity);
+    }
+    return { ...this.advance(now), type: 'ItemQuantitySet', payload: { sku, quantity } };
+  }
+
+  removeItem(sku: string, now: Date): CartEventOf<'ItemRemoved'> {
+    requireSku(sku);
+    this.requireLine(sku);
+    this.lines.delete(sku);
+    return { ...this.advance(now), type: 'ItemRemoved', payload: { sku } };
+  }
+
+  private requireLine(sku: string): void {
+    if (!this.lines.has(sku)) throw new LineNotFoundError(this.id, sku);
+  }
+
+  private requireRoomForLine(): void {
+    if (this.lines.size >= MAX_CART_LINES) throw new CartLineLimitError(this.id);
+  }
+
+  /** Called only once a change is known to be valid, so a rejected change never bumps the version. */
+  private advance(now: Date): Envelope {
+    this.currentVersion += 1;
+    this.lastChange = now;
+    return this.envelope();
+  }
+
+  private envelope(): Envelope {
+    return {
+      eventId: randomUUID(),
+      cartId: this.id,
+      version: this.currentVersion,
+      occurredAt: this.lastChange.toISOString(),
+      schemaVersion: CART_EVENT_SCHEMA_VERSION,
+    };
+  }
+}
+
+function requireSku(sku: string): void {
+  if (typeof sku !== 'string' || !SKU_PATTERN.test(sku)) throw new InvalidSkuError();
+}
+
+function requireQuantity(quantity: number, min: number): void {
+  if (!Number.isInteger(quantity) || quantity < min || quantity > MAX_LINE_QUANTITY) {
+    throw new InvalidQuantityError(min, MAX_LINE_QUANTITY);
+  }
+}

@@ -1,0 +1,60 @@
+import { applyDecorators, HttpStatus } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiPreconditionFailedResponse,
+  ApiResponse,
+} from '@nestjs/swagger';
+import { TRACEPARENT_HEADER } from '@converge/contracts';
+import { CartResponse } from './cart.response';
+import { ErrorResponse } from './error.response';
+import { SESSION_TOKEN_HEADER } from '@converge/session-token';
+
+export const ETAG_HEADER = { description: 'The cart version, quoted: "3".', schema: { type: 'string' } };
+
+/** What every write documents: the answer with its headers, the request headers it reads, bad input. */
+export function ApiCartWrite(summary: string, status: HttpStatus.OK | HttpStatus.CREATED): MethodDecorator {
+  return applyDecorators(
+    ApiOperation({ summary }),
+    ApiHeader({
+      name: SESSION_TOKEN_HEADER,
+      required: false,
+      description: 'A read-your-writes token from an earlier answer; the answer’s token also covers this write.',
+    }),
+    ApiHeader({ name: TRACEPARENT_HEADER, required: false, description: 'W3C trace context, carried into the event.' }),
+    ApiResponse({
+      status,
+      type: CartResponse,
+      description: 'The cart after the change.',
+      headers: {
+        ETag: ETAG_HEADER,
+        [SESSION_TOKEN_HEADER]: {
+          description: 'Pass to Cart-Query to read at least this version.',
+          schema: { type: 'string' },
+        },
+      },
+    }),
+    ApiBadRequestResponse({ type: ErrorResponse, description: 'Malformed input, If-Match or session token.' }),
+    ApiPayloadTooLargeResponse({ type: ErrorResponse, description: 'A body over 16 KiB.' }),
+  );
+}
+
+/** A write to an existing cart: may be conditional on its version. */
+export function ApiCartChange(summary: string): MethodDecorator {
+  return applyDecorators(
+    ApiCartWrite(summary, HttpStatus.OK),
+    ApiHeader({
+      name: 'If-Match',
+      required: false,
+      description: 'Apply only if the cart is at this version: an ETag from an earlier answer, such as "3".',
+    }),
+    ApiNotFoundResponse({
+      type: ErrorResponse,
+      description: 'CART_NOT_FOUND, or LINE_NOT_FOUND where a line must exist.',
+    }),
+    ApiPreconditionFailedResponse({ type: ErrorResponse, description: 'VERSION_MISMATCH: nothing was changed.' }),
+  );
+}
