@@ -81,7 +81,7 @@ describe('Cart-Query applies events from the topic exactly once and in order', (
     expect((await read(randomUUID())).status).toBe(404);
     const bad = await read('not-a-uuid');
     expect(bad.status).toBe(400);
-    expect(bad.body).toMatchObject({ code: 'INVALID_ID', error: 'Bad Request' });
+    expect(bad.body).toMatchObject({ code: 'INVALID_CART_ID', error: 'Bad Request' });
   });
 
   it('skips redelivered events and stale versions under new ids, changing nothing', async () => {

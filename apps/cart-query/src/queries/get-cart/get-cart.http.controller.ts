@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { uuidParam } from '@converge/platform';
+import { ParseCartIdPipe } from '@converge/platform';
 import { SESSION_TOKEN_HEADER, SessionTokenCodec, sessionTokenFromHeader } from '@converge/session-token';
 import { CartViewResponse } from '../../http/cart-view.response';
 import type { CartView } from '../../read-model/cart-view';
@@ -25,12 +25,12 @@ export class GetCartHttpController {
   @ApiResponse({ status: 404, description: 'The read model does not know the cart (yet).' })
   @ApiResponse({ status: 503, description: 'The read model has not reached the session token within the wait bound.' })
   async getCart(
-    @Param('cartId', uuidParam('cartId')) cartId: string,
+    @Param('cartId', ParseCartIdPipe) cartId: string,
     @Headers(SESSION_TOKEN_HEADER.toLowerCase()) tokenHeader: string | string[] | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CartView> {
     const token = sessionTokenFromHeader(this.codec, tokenHeader);
-    const view = await this.handler.execute({ cartId: cartId.toLowerCase(), minVersion: token.minVersion(cartId) });
+    const view = await this.handler.execute({ cartId, minVersion: token.minVersion(cartId) });
     void reply
       .header(SESSION_TOKEN_HEADER, this.codec.encode(token.require(view.id, view.version)))
       .header('ETag', `"${view.version}"`);
