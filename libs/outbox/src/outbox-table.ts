@@ -1,0 +1,93 @@
+import { Logger } from '@nestjs/common';
+import { Pool } from 'pg';
+import { OutboxRow, toMessageHeaders } from './outbox-batch';
+import { describeFailure } from './outbox-failure';
+
+interface StoredRow {
+  id: string;
+  topic: string;
+  message_key: string;
+  payload: string;
+  headers: unknown;
+  created_at: Date;
+}
+
+/** The relay's SQL against the outbox table, over the relay's one working connection. */
+export class OutboxTable {
+  private readonly pool: Pool;
+  private closed = false;
+
+  constructor(databaseUrl: string, logger: Logger) {
+    // A pool of one rather than a bare client: it replaces a connection that died between
+    // passes, so a database restart needs no reconnect logic here.
+    this.pool = new Pool({
+      connectionString: databaseUrl,
+      max: 1,
+      application_name: 'outbox-relay',
+      connectionTimeoutMillis: 5000,
+      // A statement stuck behind a lock fails and is retried instead of stalling the relay.
+      statement_timeout: 10000,
+    });
+    // An idle connection that dies is only dropped; without a listener it would crash the process.
+    this.pool.on('error', (error) => logger.warn(`outbox connection lost while idle: ${describeFailure(error)}`));
+  }
+
+  /**
+   * The oldest unpublished rows, in id order. Deliberately not `id > last seen`: ids are taken
+   * at insert, not at commit, so a slow transaction can commit a row below one already published.
+   */
+  async unpublished(limit: number): Promise<OutboxRow[]> {
+    const { rows } = await this.pool.query<StoredRow>(
+      `SELECT id, topic, message_key, payload::text AS payload, headers, created_at
+         FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      topic: row.topic,
+      key: row.message_key,
+      value: row.payload,
+      headers: toMessageHeaders(row.headers),
+      createdAt: row.created_at,
+    }));
+  }
+
+  async markPublished(ids: string[]): Promise<void> {
+    await this.pool.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [ids]);
+  }
+
+  async recordFailure(ids: string[], error: string): Promise<void> {
+    await this.pool.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])', [
+      ids,
+      error,
+    ]);
+  }
+
+  /** Deletes at most `limit` published rows older than the retention; returns how many went. */
+  async deletePublishedBefore(retentionMs: number, limit: number): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM outbox WHERE id IN (
+         SELECT id FROM outbox WHERE published_at < now() - $1 * interval '1 millisecond' LIMIT $2)`,
+      [retentionMs, limit],
+    );
+    return rowCount ?? 0;
+  }
+
+  async countUnpublished(): Promise<number> {
+    const { rows } = await this.pool.query<{ count: string }>(
+      'SELECT count(*) AS count FROM outbox WHERE published_at IS NULL',
+    );
+    return Number(rows[0].count);
+  }
+
+  /** After the relay stopped: a round trip it left in flight has nowhere to record its outcome. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}
