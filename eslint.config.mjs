@@ -32,6 +32,8 @@ export default tseslint.config(
         URL: 'readonly',
       },
     },
+    // Plain Node config and scripts are CommonJS where Jest needs them to be.
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   prettier,
 );
