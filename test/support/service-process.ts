@@ -47,6 +47,10 @@ export class ServiceProcess {
     return service;
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   get logs(): string {
     return this.output;
   }

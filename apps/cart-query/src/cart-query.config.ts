@@ -9,7 +9,7 @@ import {
   sessionTokenSecretVar,
   topicVar,
 } from '@converge/platform';
-import { CART_EVENTS_TOPIC } from '@converge/contracts';
+import { CART_EVENTS_TOPIC, deadLetterTopicOf } from '@converge/contracts';
 
 const cartQueryEnv = z
   .object({
@@ -29,7 +29,7 @@ const cartQueryEnv = z
     sessionTokenSecret: env.SESSION_TOKEN_SECRET,
     logLevel: env.LOG_LEVEL,
     eventsTopic: env.CART_EVENTS_TOPIC,
-    deadLetterTopic: `${env.CART_EVENTS_TOPIC}.dlq`,
+    deadLetterTopic: deadLetterTopicOf(env.CART_EVENTS_TOPIC),
     groupId: env.CART_QUERY_GROUP_ID,
     sessionWaitMs: env.SESSION_WAIT_MS,
   }));

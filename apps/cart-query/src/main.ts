@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { CART_EVENTS_PARTITIONS } from '@converge/contracts';
+import { cartEventTopics } from '@converge/contracts';
 import { BrokerTransport, EVENT_BROKER, type EventBroker } from '@converge/kafka';
 import { closeOnSignal, createHttpApp, InvalidConfigError } from '@converge/platform';
 import { cartQueryConfig } from './cart-query.config';
@@ -18,10 +18,7 @@ async function bootstrap(): Promise<void> {
   closeOnSignal(app, logger);
   await app.init();
   const broker = app.get<EventBroker>(EVENT_BROKER);
-  await broker.ensureTopics([
-    { name: config.eventsTopic, partitions: CART_EVENTS_PARTITIONS },
-    { name: config.deadLetterTopic, partitions: 1 },
-  ]);
+  await broker.ensureTopics(cartEventTopics(config.eventsTopic));
   // No inheritAppConfig: the HTTP error filter must not swallow a failed batch; the transport retries it.
   app.connectMicroservice({
     strategy: new BrokerTransport(broker, [

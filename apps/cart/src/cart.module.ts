@@ -2,8 +2,9 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { EVENT_BROKER, KafkajsEventBroker } from '@converge/kafka';
-import { HealthHttpController, postgresOptions, SchemaMigrator } from '@converge/platform';
+import { EVENT_BROKER, type EventBroker, KafkajsEventBroker } from '@converge/kafka';
+import { OUTBOX_RELAY, OutboxRelay } from '@converge/outbox';
+import { HealthHttpController, postgresOptions, SchemaMigrator, withApplicationName } from '@converge/platform';
 import { SessionTokenCodec } from '@converge/session-token';
 import { cartConfig, CartConfig } from './cart.config';
 import { AddItemHandler } from './commands/add-item/add-item.handler';
@@ -50,6 +51,16 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
       provide: SessionTokenCodec,
       inject: [cartConfig.KEY],
       useFactory: (config: CartConfig) => new SessionTokenCodec(config.sessionTokenSecret),
+    },
+    {
+      provide: OUTBOX_RELAY,
+      inject: [cartConfig.KEY, EVENT_BROKER],
+      useFactory: (config: CartConfig, broker: EventBroker) =>
+        new OutboxRelay(broker, {
+          ...config.outbox,
+          // Named so an operator (and the failover test) can tell which process leads.
+          databaseUrl: withApplicationName(config.databaseUrl, `cart-outbox-relay-${process.pid}`),
+        }),
     },
     ParseSessionTokenPipe,
     CartReply,

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { cartEventTopics } from '@converge/contracts';
+import { backoffDelayMs, delay, EVENT_BROKER, type EventBroker } from '@converge/kafka';
 import { closeOnSignal, createHttpApp, InvalidConfigError } from '@converge/platform';
 import { cartConfig } from './cart.config';
 import { CartModule } from './cart.module';
@@ -14,7 +16,22 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger('Cart');
   closeOnSignal(app, logger);
   await app.listen(config.port, '0.0.0.0');
+  // Writes do not need Kafka (they land in the outbox), so the topic is made without blocking them.
+  void ensureEventTopics(app.get<EventBroker>(EVENT_BROKER), config.eventsTopic, logger);
   logger.log(`listening on :${config.port}`);
+}
+
+async function ensureEventTopics(broker: EventBroker, topic: string, logger: Logger): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await broker.ensureTopics(cartEventTopics(topic));
+    } catch (error) {
+      logger.warn(
+        `creating ${topic} failed (attempt ${attempt + 1}): ${error instanceof Error ? error.message : error}`,
+      );
+      await delay(backoffDelayMs(attempt));
+    }
+  }
 }
 
 bootstrap().catch((error: unknown) => {

@@ -3,9 +3,19 @@ import { MAX_LINE_QUANTITY, SKU_PATTERN } from './cart-rules';
 
 export const CART_EVENTS_TOPIC = 'cart.events';
 export const CART_EVENTS_DEAD_LETTER_TOPIC = 'cart.events.dlq';
+/** The dead-letter topic that goes with an events topic (tests give each run topics of its own). */
+export const deadLetterTopicOf = (topic: string): string => `${topic}.dlq`;
 /** Several partitions so Cart-Query scales out by consumer group; key = cartId keeps one cart's order. */
 export const CART_EVENTS_PARTITIONS = 3;
 export const CART_EVENT_SCHEMA_VERSION = 1;
+
+/** The topics the services create at start when missing: the events and their dead letters. */
+export function cartEventTopics(topic: string = CART_EVENTS_TOPIC): Array<{ name: string; partitions: number }> {
+  return [
+    { name: topic, partitions: CART_EVENTS_PARTITIONS },
+    { name: deadLetterTopicOf(topic), partitions: 1 },
+  ];
+}
 
 const sku = z.string().regex(SKU_PATTERN);
 const lineQuantity = z.number().int().min(1).max(MAX_LINE_QUANTITY);

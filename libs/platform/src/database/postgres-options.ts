@@ -21,3 +21,10 @@ export function postgresOptions(url: string, migrations: Migrations, poolSize = 
     },
   };
 }
+
+/** The same database URL, naming the connection in pg_stat_activity. */
+export function withApplicationName(url: string, applicationName: string): string {
+  const named = new URL(url);
+  named.searchParams.set('application_name', applicationName);
+  return named.toString();
+}

@@ -1,0 +1,45 @@
+import { requestJson, type JsonResponse } from './http';
+
+export interface CartBody {
+  id: string;
+  version: number;
+  items: Array<{ sku: string; quantity: number }>;
+  updatedAt: string;
+}
+
+export interface CartAnswer extends JsonResponse<CartBody> {
+  token?: string;
+}
+
+/** Speaks the Cart and Cart-Query REST contract, passing the session token along when given one. */
+export class CartClient {
+  constructor(readonly baseUrl: string) {}
+
+  private async call(path: string, init: RequestInit, token?: string): Promise<CartAnswer> {
+    const headers = new Headers(init.headers);
+    if (token) headers.set('X-Session-Token', token);
+    if (init.body !== undefined) headers.set('Content-Type', 'application/json');
+    const answer = await requestJson<CartBody>(`${this.baseUrl}${path}`, { ...init, headers });
+    return { ...answer, token: answer.headers.get('x-session-token') ?? undefined };
+  }
+
+  createCart(token?: string): Promise<CartAnswer> {
+    return this.call('/carts', { method: 'POST' }, token);
+  }
+
+  addItem(cartId: string, sku: string, quantity: number, token?: string): Promise<CartAnswer> {
+    return this.call(`/carts/${cartId}/items`, { method: 'POST', body: JSON.stringify({ sku, quantity }) }, token);
+  }
+
+  setQuantity(cartId: string, sku: string, quantity: number, token?: string): Promise<CartAnswer> {
+    return this.call(`/carts/${cartId}/items/${sku}`, { method: 'PATCH', body: JSON.stringify({ quantity }) }, token);
+  }
+
+  removeItem(cartId: string, sku: string, token?: string): Promise<CartAnswer> {
+    return this.call(`/carts/${cartId}/items/${sku}`, { method: 'DELETE' }, token);
+  }
+
+  getCart(cartId: string, token?: string): Promise<CartAnswer> {
+    return this.call(`/carts/${cartId}`, { method: 'GET' }, token);
+  }
+}

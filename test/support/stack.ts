@@ -1,0 +1,70 @@
+import { cartEventTopics } from '@converge/contracts';
+import { KafkajsEventBroker } from '@converge/kafka';
+import { ServiceProcess } from './service-process';
+import { createTestDatabase, type TestDatabase } from './test-database';
+import { TEST_SESSION_SECRET, testKafkaBrokers, uniqueName } from './test-env';
+
+export interface StackOptions {
+  carts?: number;
+  queries?: number;
+  env?: Record<string, string>;
+}
+
+/**
+ * The whole system for one test: its own databases, topic and consumer group, with any number
+ * of Cart and Cart-Query instances running as real processes.
+ */
+export class TestStack {
+  readonly cart: ServiceProcess[] = [];
+  readonly query: ServiceProcess[] = [];
+
+  private constructor(
+    readonly cartDb: TestDatabase,
+    readonly queryDb: TestDatabase,
+    readonly topic: string,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  static async start(options: StackOptions = {}): Promise<TestStack> {
+    const [cartDb, queryDb] = await Promise.all([createTestDatabase('cart'), createTestDatabase('cart_query')]);
+    const topic = uniqueName('cart.events');
+    const broker = new KafkajsEventBroker({
+      clientId: 'test-admin',
+      brokers: testKafkaBrokers().split(','),
+      logLevel: 'error',
+    });
+    await broker.ensureTopics(cartEventTopics(topic));
+    await broker.disconnect();
+    const stack = new TestStack(cartDb, queryDb, topic, {
+      KAFKA_BROKERS: testKafkaBrokers(),
+      SESSION_TOKEN_SECRET: TEST_SESSION_SECRET,
+      CART_EVENTS_TOPIC: topic,
+      CART_QUERY_GROUP_ID: uniqueName('cart-query'),
+      CART_DATABASE_URL: cartDb.url,
+      CART_QUERY_DATABASE_URL: queryDb.url,
+      ...options.env,
+    });
+    await Promise.all([
+      ...Array.from({ length: options.carts ?? 1 }, () => stack.startCart()),
+      ...Array.from({ length: options.queries ?? 1 }, () => stack.startQuery()),
+    ]);
+    return stack;
+  }
+
+  async startCart(): Promise<ServiceProcess> {
+    const service = await ServiceProcess.start('cart', this.env);
+    this.cart.push(service);
+    return service;
+  }
+
+  async startQuery(): Promise<ServiceProcess> {
+    const service = await ServiceProcess.start('cart-query', this.env);
+    this.query.push(service);
+    return service;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.cart, ...this.query].map((service) => service.stop()));
+    await Promise.all([this.cartDb.drop(), this.queryDb.drop()]);
+  }
+}
