@@ -311,6 +311,8 @@ describe('OutboxRelay against real PostgreSQL and Kafka', () => {
       const committedAt = await writer.append([testMessage(topic, { key: 'cart-a', seq: 1 })], true);
       relay.wake();
       await reader.untilSeq('cart-a', 1, 10_000);
+      // The relay marks a row only after the broker's ack, so the consumer can see it first.
+      await eventually(async () => expect((await outboxRows(writer)).every((row) => row.published)).toBe(true));
 
       const [{ gap_ms: gapMs }] = await writer.query<{ gap_ms: number }>(
         `SELECT extract(epoch FROM max(published_at) - min(published_at)) * 1000 AS gap_ms FROM outbox`,
