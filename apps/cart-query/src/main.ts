@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { cartEventTopics } from '@converge/contracts';
 import { BrokerTransport, EVENT_BROKER, type EventBroker } from '@converge/kafka';
-import { closeOnSignal, createHttpApp, InvalidConfigError } from '@converge/platform';
+import { closeOnSignal, createHttpApp, runService } from '@converge/platform';
 import { cartQueryConfig } from './cart-query.config';
 import { CartQueryModule } from './cart-query.module';
 import { CART_EVENTS_PATTERN } from './events/apply-cart-events/apply-cart-events.kafka.controller';
@@ -30,9 +30,4 @@ async function bootstrap(): Promise<void> {
   logger.log(`listening on :${config.port}, consuming ${config.eventsTopic} as ${config.groupId}`);
 }
 
-bootstrap().catch((error: unknown) => {
-  // A bad configuration is the operator's to fix: say what, without a stack trace.
-  if (error instanceof InvalidConfigError) process.stderr.write(`cart-query: ${error.message}\n`);
-  else process.stderr.write(`cart-query: failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runService('cart-query', bootstrap);

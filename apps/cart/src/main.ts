@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { cartEventTopics } from '@converge/contracts';
 import { backoffDelayMs, delay, EVENT_BROKER, type EventBroker } from '@converge/kafka';
-import { closeOnSignal, createHttpApp, InvalidConfigError } from '@converge/platform';
+import { closeOnSignal, createHttpApp, runService } from '@converge/platform';
 import { cartConfig } from './cart.config';
 import { CartModule } from './cart.module';
 
@@ -34,9 +34,4 @@ async function ensureEventTopics(broker: EventBroker, topic: string, logger: Log
   }
 }
 
-bootstrap().catch((error: unknown) => {
-  // A bad configuration is the operator's to fix: say what, without a stack trace.
-  if (error instanceof InvalidConfigError) process.stderr.write(`cart: ${error.message}\n`);
-  else process.stderr.write(`cart: failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runService('cart', bootstrap);

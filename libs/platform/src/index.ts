@@ -11,3 +11,4 @@ export * from './http/close-on-signal';
 export * from './database/sql-executor';
 export * from './http/cart-id.pipe';
 export * from './http/json-body';
+export * from './http/run-service';
