@@ -22,6 +22,7 @@ interface Poison {
 interface Applied {
   outcome: BatchOutcome;
   versions: AppliedVersion[];
+  events: GatedEvent[];
 }
 
 /**
@@ -47,14 +48,17 @@ export class ApplyCartEventsHandler {
 
   async handle(batch: InboundBatch): Promise<BatchOutcome> {
     const { events, poison } = this.decode(batch.messages);
-    const { outcome, versions } =
-      events.length > 0
-        ? await this.dataSource.transaction((manager) => this.apply(manager, events))
-        : nothingApplied();
+    const {
+      outcome,
+      versions,
+      events: applied,
+    } = events.length > 0
+      ? await this.dataSource.transaction((manager) => this.apply(manager, events))
+      : nothingApplied();
     this.signals.applied(versions);
     await this.deadLetter(batch, poison);
     outcome.deadLettered = poison.length;
-    this.stats.add(outcome);
+    this.stats.add(outcome, applied);
     return outcome;
   }
 
@@ -79,6 +83,7 @@ export class ApplyCartEventsHandler {
   private async apply(manager: EntityManager, events: GatedEvent[]): Promise<Applied> {
     const { outcome } = nothingApplied();
     let versions: AppliedVersion[] = [];
+    let applied: GatedEvent[] = [];
     const { duplicates } = await this.consumer.consume(manager, events, async (fresh) => {
       const cartIds = [...new Set(fresh.map((event) => event.cartId))];
       const current = await this.views.lockForUpdate(manager, cartIds);
@@ -89,13 +94,14 @@ export class ApplyCartEventsHandler {
       await this.parking.park(manager, plan.park, 'version-gap');
       await this.parking.remove(manager, ids(plan.unpark));
       versions = changed.map((view) => [view.id, view.version] as const);
+      applied = plan.apply;
       await this.signals.announce(manager, versions);
       this.logParked(plan.park, current);
       Object.assign(outcome, { applied: plan.apply.length, stale: plan.stale.length, parked: plan.park.length });
       return { settled: [...ids(plan.apply), ...ids(plan.stale), ...ids(plan.unpark)] };
     });
     outcome.duplicates = duplicates.length;
-    return { outcome, versions };
+    return { outcome, versions, events: applied };
   }
 
   private async deadLetter(batch: InboundBatch, poison: Poison[]): Promise<void> {
@@ -122,7 +128,7 @@ export class ApplyCartEventsHandler {
 }
 
 function nothingApplied(): Applied {
-  return { outcome: { applied: 0, duplicates: 0, stale: 0, parked: 0, deadLettered: 0 }, versions: [] };
+  return { outcome: { applied: 0, duplicates: 0, stale: 0, parked: 0, deadLettered: 0 }, versions: [], events: [] };
 }
 
 function ids(events: GatedEvent[]): string[] {
