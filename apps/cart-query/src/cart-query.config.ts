@@ -21,6 +21,7 @@ const cartQueryEnv = z
     CART_EVENTS_TOPIC: topicVar(CART_EVENTS_TOPIC),
     CART_QUERY_GROUP_ID: z.string().min(1).max(200).default('cart-query'),
     SESSION_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2000),
+    CONSUMER_MAX_BATCH: z.coerce.number().int().min(1).max(5000).default(500),
   })
   .transform((env) => ({
     port: env.CART_QUERY_PORT,
@@ -32,6 +33,8 @@ const cartQueryEnv = z
     deadLetterTopic: deadLetterTopicOf(env.CART_EVENTS_TOPIC),
     groupId: env.CART_QUERY_GROUP_ID,
     sessionWaitMs: env.SESSION_WAIT_MS,
+    /** Events applied per read-model transaction at most; 1 is the naive baseline. */
+    consumerMaxBatch: env.CONSUMER_MAX_BATCH,
   }));
 
 /** The Cart-Query service's whole configuration, read from the environment once and validated. */

@@ -22,7 +22,12 @@ async function bootstrap(): Promise<void> {
   // No inheritAppConfig: the HTTP error filter must not swallow a failed batch; the transport retries it.
   app.connectMicroservice({
     strategy: new BrokerTransport(broker, [
-      { pattern: CART_EVENTS_PATTERN, topic: config.eventsTopic, groupId: config.groupId },
+      {
+        pattern: CART_EVENTS_PATTERN,
+        topic: config.eventsTopic,
+        groupId: config.groupId,
+        maxBatchSize: config.consumerMaxBatch,
+      },
     ]),
   });
   await app.startAllMicroservices();

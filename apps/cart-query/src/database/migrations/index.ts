@@ -1,10 +1,12 @@
 import { CreateProcessedEvents1732200000300 } from '@converge/idempotent-consumer';
 import { CreateParkedEvents1732200000200 } from '@converge/version-gate';
 import { CreateCartViews1732200000000 } from './1732200000000-create-cart-views';
+import { StampProcessedEventsAtCommit1732200000400 } from './1732200000400-stamp-processed-events-at-commit';
 
 /** In order. Listed, not globbed, so the bundled service carries them. */
 export const cartQueryMigrations = [
   CreateCartViews1732200000000,
   CreateParkedEvents1732200000200,
   CreateProcessedEvents1732200000300,
+  StampProcessedEventsAtCommit1732200000400,
 ];

@@ -1,0 +1,54 @@
+import { Client } from 'pg';
+
+async function query<T>(url: string, sql: string): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+export async function count(url: string, sql: string): Promise<number> {
+  const [row] = await query<{ n: number }>(url, sql);
+  return Number(row.n);
+}
+
+/**
+ * Per event: the read model's commit (processed_events.processed_at, stamped by the applying
+ * transaction's last insert) minus the write side's commit (outbox.created_at, stamped by the
+ * writing transaction's last insert). One machine, one clock.
+ */
+export async function propagationLagsMs(cartDbUrl: string, queryDbUrl: string): Promise<number[]> {
+  const [written, applied] = await Promise.all([
+    query<{ id: string; at: number }>(
+      cartDbUrl,
+      "SELECT payload->>'eventId' AS id, extract(epoch FROM created_at) * 1000 AS at FROM outbox",
+    ),
+    query<{ id: string; at: number }>(
+      queryDbUrl,
+      'SELECT event_id AS id, extract(epoch FROM processed_at) * 1000 AS at FROM processed_events',
+    ),
+  ]);
+  const appliedAt = new Map(applied.map((row) => [row.id, Number(row.at)]));
+  return written.flatMap((row) => {
+    const at = appliedAt.get(row.id);
+    return at === undefined ? [] : [at - Number(row.at)];
+  });
+}
+
+export interface Backlog {
+  outbox: number;
+  consumer: number;
+}
+
+/** Rows not yet published, and events published but not yet applied. */
+export async function backlog(cartDbUrl: string, queryDbUrl: string): Promise<Backlog> {
+  const [unpublished, published, applied] = await Promise.all([
+    count(cartDbUrl, 'SELECT count(*) AS n FROM outbox WHERE published_at IS NULL'),
+    count(cartDbUrl, 'SELECT count(*) AS n FROM outbox WHERE published_at IS NOT NULL'),
+    count(queryDbUrl, 'SELECT count(*) AS n FROM processed_events'),
+  ]);
+  return { outbox: unpublished, consumer: Math.max(0, published - applied) };
+}

@@ -1,0 +1,111 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CatchUpResult } from './catch-up';
+import type { StepResult } from './step';
+import { round } from './stats';
+
+const fmt = (value: number | undefined) => (value === undefined ? '–' : String(round(value)));
+
+export function stepTable(steps: StepResult[]): string {
+  const header =
+    '| offered/s | mode | achieved/s | failed | write p50 / p99 ms | propagation p50 / p95 / p99 / max ms | visible p50 / p99 ms | peak backlog outbox / consumer | CPU % cart / query / pg / kafka | peak RSS MB cart / query |';
+  const rule =
+    '|' +
+    header
+      .split('|')
+      .slice(1, -1)
+      .map(() => ' --- ')
+      .join('|') +
+    '|';
+  const rows = steps.map((s) => {
+    const u = s.usage;
+    return (
+      `| ${s.rate} | ${s.mode} | ${s.load.achievedRate} | ${s.load.failed} | ${fmt(s.load.latencyP50Ms)} / ${fmt(s.load.latencyP99Ms)} | ` +
+      `${fmt(s.propagationMs.p50)} / ${fmt(s.propagationMs.p95)} / ${fmt(s.propagationMs.p99)} / ${fmt(s.propagationMs.max)} | ` +
+      `${fmt(s.visibleMs.p50)} / ${fmt(s.visibleMs.p99)} | ${s.peakBacklog.outbox} / ${s.peakBacklog.consumer} | ` +
+      `${u.cart.cpuPercent} / ${u['cart-query'].cpuPercent} / ${u.postgres.cpuPercent} / ${u.kafka.cpuPercent} | ` +
+      `${u.cart.peakRssMb} / ${u['cart-query'].peakRssMb} |`
+    );
+  });
+  return [header, rule, ...rows].join('\n');
+}
+
+export function ratioTable(steps: StepResult[]): string {
+  const rows: string[] = [
+    '| offered/s | propagation p50 baseline ÷ converge | p99 ratio | visible p50 ratio | achieved/s ratio (converge ÷ baseline) |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const rate of [...new Set(steps.map((s) => s.rate))]) {
+    const base = steps.find((s) => s.rate === rate && s.mode === 'baseline');
+    const ours = steps.find((s) => s.rate === rate && s.mode === 'converge');
+    if (!base || !ours) continue;
+    const ratio = (a?: number, b?: number) => (a && b ? `${(a / b).toFixed(1)}×` : '–');
+    rows.push(
+      `| ${rate} | ${ratio(base.propagationMs.p50, ours.propagationMs.p50)} | ${ratio(base.propagationMs.p99, ours.propagationMs.p99)} | ` +
+        `${ratio(base.visibleMs.p50, ours.visibleMs.p50)} | ${ratio(ours.load.achievedRate, base.load.achievedRate)} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
+export function catchUpTable(results: CatchUpResult[]): string {
+  return [
+    '| mode | events | seconds | events/s |',
+    '| --- | --- | --- | --- |',
+    ...results.map((r) => `| ${r.mode} | ${r.events} | ${r.seconds} | ${r.eventsPerSecond} |`),
+  ].join('\n');
+}
+
+/** Propagation p50 and p99 per offered rate, both modes, on a log scale: one glance shows the gap. */
+export function chart(steps: StepResult[]): string {
+  const rates = [...new Set(steps.map((s) => String(s.rate)))];
+  const width = 720;
+  const height = 360;
+  const left = 60;
+  const bottom = 300;
+  const top = 30;
+  const y = (ms: number) => bottom - ((Math.log10(Math.max(ms, 0.1)) + 1) / 5) * (bottom - top);
+  const series = [
+    { mode: 'baseline', key: 'p50', color: '#c0392b' },
+    { mode: 'baseline', key: 'p99', color: '#e6a19a' },
+    { mode: 'converge', key: 'p50', color: '#1f6f43' },
+    { mode: 'converge', key: 'p99', color: '#8fd1a8' },
+  ] as const;
+  const slot = (width - left - 20) / rates.length;
+  const bar = slot / (series.length + 1);
+  const bars = rates.flatMap((rate, i) =>
+    series.map((s, j) => {
+      const step = steps.find((st) => String(st.rate) === rate && st.mode === s.mode);
+      const value = step?.propagationMs[s.key];
+      if (value === undefined) return '';
+      const x = left + i * slot + j * bar + bar / 2;
+      return `<rect x="${x.toFixed(1)}" y="${y(value).toFixed(1)}" width="${(bar * 0.9).toFixed(1)}" height="${(bottom - y(value)).toFixed(1)}" fill="${s.color}"><title>${s.mode} ${s.key} ${round(value)} ms</title></rect>`;
+    }),
+  );
+  const ticks = [0.1, 1, 10, 100, 1000, 10000].map(
+    (ms) =>
+      `<text x="${left - 6}" y="${y(ms) + 4}" text-anchor="end" font-size="11">${ms}</text><line x1="${left}" x2="${width - 20}" y1="${y(ms)}" y2="${y(ms)}" stroke="#eee"/>`,
+  );
+  const labels = rates.map(
+    (rate, i) =>
+      `<text x="${left + i * slot + slot / 2}" y="${bottom + 18}" text-anchor="middle" font-size="12">${rate}/s</text>`,
+  );
+  const legend = series.map(
+    (s, j) =>
+      `<rect x="${left + j * 150}" y="${bottom + 32}" width="12" height="12" fill="${s.color}"/><text x="${left + j * 150 + 16}" y="${bottom + 43}" font-size="12">${s.mode} ${s.key}</text>`,
+  );
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
+<text x="${left}" y="18" font-size="14">Propagation lag (ms, log scale) by offered write rate</text>
+${ticks.join('\n')}
+${bars.join('\n')}
+${labels.join('\n')}
+${legend.join('\n')}
+</svg>
+`;
+}
+
+export function writeResults(directory: string, results: object, svg: string): void {
+  mkdirSync(directory, { recursive: true });
+  writeFileSync(join(directory, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(join(directory, 'latest.svg'), svg);
+}

@@ -1,0 +1,39 @@
+import type { CatchUpResult } from './catch-up';
+import type { StepResult } from './step';
+import { round } from './stats';
+
+const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
+
+/** Issue #5's targets, each with the figure measured against its goal. */
+export function targets(steps: StepResult[], catchUps: CatchUpResult[]): string {
+  const ours = steps.filter((s) => s.mode === 'converge');
+  const at200 = ours.find((s) => s.rate === 200);
+  // Sustained: every step that achieved 1,500/s or more, with a bounded lag and a backlog that drained.
+  const sustained = ours
+    .filter((s) => s.load.failed === 0 && s.backlogAtEnd.outbox + s.backlogAtEnd.consumer < s.load.achievedRate)
+    .filter((s) => (s.propagationMs.p99 ?? Infinity) <= 50)
+    .map((s) => s.load.achievedRate);
+  const best = sustained.length ? Math.max(...sustained) : 0;
+  const catchUp = catchUps.find((c) => c.mode === 'converge');
+  const rss = Math.max(...ours.flatMap((s) => [s.usage.cart.peakRssMb, s.usage['cart-query'].peakRssMb]));
+  const rows = [
+    [
+      'propagation p50 at 200 writes/s ≤ 5 ms',
+      `${round(at200?.propagationMs.p50)} ms`,
+      (at200?.propagationMs.p50 ?? Infinity) <= 5,
+    ],
+    [
+      'propagation p99 at 200 writes/s ≤ 20 ms',
+      `${round(at200?.propagationMs.p99)} ms`,
+      (at200?.propagationMs.p99 ?? Infinity) <= 20,
+    ],
+    ['sustained ≥ 1,500 writes/s with p99 ≤ 50 ms, backlog drained', `${best} writes/s`, best >= 1500],
+    ['catch-up ≥ 10,000 events/s', `${catchUp?.eventsPerSecond} events/s`, (catchUp?.eventsPerSecond ?? 0) >= 10_000],
+    ['each Node service ≤ 200 MB RSS', `${rss} MB peak`, rss <= 200],
+  ] as const;
+  return [
+    '| target | measured | verdict |',
+    '| --- | --- | --- |',
+    ...rows.map(([name, figure, met]) => `| ${name} | ${figure} | ${verdict(met)} |`),
+  ].join('\n');
+}

@@ -1,0 +1,59 @@
+/**
+ * `npm run bench`: converge against the naive baseline, alternately, in one run on this machine.
+ * Each step gets a stack of its own; figures are medians and percentiles of that step.
+ *   BENCH_STEP_SECONDS (15)  BENCH_RATES (100,200,500,1000,1500,2000,max)  BENCH_CATCHUP_EVENTS (100000)
+ */
+import { join } from 'node:path';
+import { provideInfrastructure } from '../test/setup/infrastructure';
+import { runCatchUp, type CatchUpResult } from './lib/catch-up';
+import type { Mode } from './lib/modes';
+import { catchUpTable, chart, ratioTable, stepTable, writeResults } from './lib/report';
+import { runStep, type StepResult } from './lib/step';
+import { targets } from './lib/targets';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const seconds = Number(process.env.BENCH_STEP_SECONDS ?? 15);
+  const rates = (process.env.BENCH_RATES ?? '100,200,500,1000,1500,2000,max')
+    .split(',')
+    .map((rate) => (rate === 'max' ? 'max' : Number(rate)));
+  const catchUpEvents = Number(process.env.BENCH_CATCHUP_EVENTS ?? 100_000);
+
+  const infra = await provideInfrastructure();
+  process.env.TEST_KAFKA_BROKERS = infra.kafkaBrokers;
+  process.env.TEST_POSTGRES_URL = infra.postgresUrl;
+  try {
+    const steps: StepResult[] = [];
+    for (const [i, rate] of rates.entries()) {
+      // Alternating which mode goes first spreads the machine's drift over both.
+      const order: Mode[] = i % 2 === 0 ? ['baseline', 'converge'] : ['converge', 'baseline'];
+      for (const mode of order) {
+        say(`… ${mode} at ${rate} writes/s for ${seconds} s`);
+        steps.push(await runStep(mode, rate, seconds));
+      }
+    }
+    const catchUps: CatchUpResult[] = [];
+    for (const mode of ['converge', 'baseline'] as const) {
+      say(`… ${mode}: catch-up of ${catchUpEvents} events`);
+      catchUps.push(await runCatchUp(mode, catchUpEvents));
+    }
+    const verdicts = targets(steps, catchUps);
+    say(
+      `\n${stepTable(steps)}\n\n${ratioTable(steps)}\n\nCatch-up\n\n${catchUpTable(catchUps)}\n\nTargets\n\n${verdicts}\n`,
+    );
+    writeResults(
+      join(__dirname, 'results'),
+      { when: new Date().toISOString(), stepSeconds: seconds, steps, catchUps },
+      chart(steps),
+    );
+    say('written: bench/results/latest.json, bench/results/latest.svg');
+  } finally {
+    await infra.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
