@@ -3,7 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EVENT_BROKER, KafkajsEventBroker } from '@converge/kafka';
-import { HealthHttpController, postgresOptions, SchemaMigrator } from '@converge/platform';
+import { HealthHttpController, MetricsModule, postgresOptions, SchemaMigrator } from '@converge/platform';
 import { SessionTokenCodec } from '@converge/session-token';
 import { cartQueryConfig, type CartQueryConfig } from './cart-query.config';
 import { cartQueryMigrations } from './database/migrations';
@@ -13,6 +13,9 @@ import { ConsumerStats } from './events/apply-cart-events/consumer-stats';
 import { ProcessedEventsPruner } from './events/processed-events.pruner';
 import { CartViewRepository } from './infrastructure/cart-view.repository';
 import { ReadModelSignals } from './infrastructure/read-model-signals';
+import { ConsumerLagMetrics } from './metrics/consumer-lag.metrics';
+import { ConsumerMetrics } from './metrics/consumer.metrics';
+import { ParkedEventsMetrics } from './metrics/parked-events.metrics';
 import { GetCartHandler } from './queries/get-cart/get-cart.handler';
 import { GetCartHttpController } from './queries/get-cart/get-cart.http.controller';
 
@@ -24,6 +27,7 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
       useFactory: (config: CartQueryConfig) => postgresOptions(config.databaseUrl, cartQueryMigrations),
     }),
     TerminusModule,
+    MetricsModule,
   ],
   controllers: [HealthHttpController, GetCartHttpController, ApplyCartEventsKafkaController],
   providers: [
@@ -45,6 +49,9 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     ApplyCartEventsHandler,
     GetCartHandler,
     ProcessedEventsPruner,
+    ConsumerMetrics,
+    ConsumerLagMetrics,
+    ParkedEventsMetrics,
   ],
 })
 export class CartQueryModule {}

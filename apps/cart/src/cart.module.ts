@@ -4,7 +4,13 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EVENT_BROKER, type EventBroker, KafkajsEventBroker } from '@converge/kafka';
 import { OUTBOX_RELAY, OutboxRelay } from '@converge/outbox';
-import { HealthHttpController, postgresOptions, SchemaMigrator, withApplicationName } from '@converge/platform';
+import {
+  HealthHttpController,
+  MetricsModule,
+  postgresOptions,
+  SchemaMigrator,
+  withApplicationName,
+} from '@converge/platform';
 import { SessionTokenCodec } from '@converge/session-token';
 import { cartConfig, CartConfig } from './cart.config';
 import { AddItemHandler } from './commands/add-item/add-item.handler';
@@ -19,6 +25,7 @@ import { cartMigrations } from './database/migrations';
 import { CartReply } from './http/cart-reply';
 import { ParseSessionTokenPipe } from './http/session-token.pipe';
 import { CartRepository } from './infrastructure/cart.repository';
+import { OutboxMetrics } from './metrics/outbox.metrics';
 import { GetCartHandler } from './queries/get-cart/get-cart.handler';
 import { GetCartHttpController } from './queries/get-cart/get-cart.http.controller';
 
@@ -30,6 +37,7 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
       useFactory: (config: CartConfig) => postgresOptions(config.databaseUrl, cartMigrations),
     }),
     TerminusModule,
+    MetricsModule,
   ],
   controllers: [
     HealthHttpController,
@@ -70,6 +78,7 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     SetItemQuantityHandler,
     RemoveItemHandler,
     GetCartHandler,
+    OutboxMetrics,
   ],
 })
 export class CartModule {}

@@ -1,3 +1,7 @@
+import type { PartitionLag } from './consumer-lag';
+
+export type { PartitionLag } from './consumer-lag';
+
 /**
  * The port the services talk to. Everything Kafka-client specific lives behind it, so the
  * client can be swapped and each implementation checked by the same contract tests.
@@ -62,6 +66,8 @@ export interface EventBroker {
   subscribe(options: SubscriptionOptions): Promise<Subscription>;
   /** Rejects unless a broker answers within the timeout. */
   ping(timeoutMs: number): Promise<void>;
+  /** Per partition of the topic, how many messages the group has still to consume; for metrics. */
+  consumerLag(groupId: string, topic: string): Promise<PartitionLag[]>;
   disconnect(): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, logLevel, LogEntry, Producer } from 'kafkajs';
 import { backoffDelayMs, delay } from './backoff';
+import { consumerLag, type PartitionLag } from './consumer-lag';
 import {
   BatchControl,
   BatchHandler,
@@ -227,5 +228,15 @@ export class KafkajsEventBroker implements EventBroker {
     if (entry.level === logLevel.ERROR) this.logger.error(text);
     else if (entry.level === logLevel.WARN) this.logger.warn(text);
     else this.logger.debug(text);
+  }
+
+  /** Reads offsets only: it neither joins the group nor disturbs its members. */
+  async consumerLag(groupId: string, topic: string): Promise<PartitionLag[]> {
+    const admin = await this.admin.get();
+    const [watermarks, committed] = await Promise.all([
+      admin.fetchTopicOffsets(topic),
+      admin.fetchOffsets({ groupId, topics: [topic] }),
+    ]);
+    return consumerLag(watermarks, committed.find((entry) => entry.topic === topic)?.partitions ?? []);
   }
 }

@@ -12,3 +12,8 @@ export * from './database/sql-executor';
 export * from './http/cart-id.pipe';
 export * from './http/json-body';
 export * from './http/run-service';
+export * from './metrics/metrics.module';
+export * from './metrics/metrics-registry';
+export * from './metrics/scrape-source';
+export * from './metrics/http-metrics';
+export * from './metrics/metrics.http.controller';

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 
 export interface BatchOutcome {
   applied: number;
@@ -8,16 +8,35 @@ export interface BatchOutcome {
   deadLettered: number;
 }
 
+/** Hears each committed batch; `applied` are the events it applied, with their write-side instant. */
+export type BatchListener = (outcome: BatchOutcome, applied: ReadonlyArray<{ occurredAt: string }>) => void;
+
 /** Running totals of what the consumer did with each event: for logs, tests and metrics. */
 @Injectable()
 export class ConsumerStats {
   readonly totals: BatchOutcome = { applied: 0, duplicates: 0, stale: 0, parked: 0, deadLettered: 0 };
+  private readonly logger = new Logger('ConsumerStats');
+  private readonly listeners = new Set<BatchListener>();
 
   /**
    * Called right after the read-model transaction committed, with the events it applied: their
    * occurredAt (the write side's commit instant) against now is each event's propagation lag.
    */
-  add(outcome: BatchOutcome, _applied: ReadonlyArray<{ occurredAt: string }> = []): void {
+  add(outcome: BatchOutcome, applied: ReadonlyArray<{ occurredAt: string }> = []): void {
     for (const key of Object.keys(this.totals) as Array<keyof BatchOutcome>) this.totals[key] += outcome[key];
+    for (const listener of this.listeners) {
+      // The batch is committed: a failing listener must not make the consumer retry it.
+      try {
+        listener(outcome, applied);
+      } catch (error) {
+        this.logger.warn(`a batch listener failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  /** Registers a listener (metrics); returns its removal. */
+  onBatch(listener: BatchListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 }
