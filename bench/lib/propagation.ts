@@ -20,11 +20,20 @@ export async function count(url: string, sql: string): Promise<number> {
  * transaction's last insert) minus the write side's commit (outbox.created_at, stamped by the
  * writing transaction's last insert). One machine, one clock.
  */
-export async function propagationLagsMs(cartDbUrl: string, queryDbUrl: string): Promise<number[]> {
+export interface PropagationLags {
+  total: number[];
+  /** Commit to publication (published_at: the relay's mark, right after the broker's ack). */
+  relay: number[];
+  /** Publication to the read model's commit. */
+  consume: number[];
+}
+
+export async function propagationLagsMs(cartDbUrl: string, queryDbUrl: string): Promise<PropagationLags> {
   const [written, applied] = await Promise.all([
-    query<{ id: string; at: number }>(
+    query<{ id: string; at: number; published: number }>(
       cartDbUrl,
-      "SELECT payload->>'eventId' AS id, extract(epoch FROM created_at) * 1000 AS at FROM outbox",
+      `SELECT payload->>'eventId' AS id, extract(epoch FROM created_at) * 1000 AS at,
+              extract(epoch FROM published_at) * 1000 AS published FROM outbox`,
     ),
     query<{ id: string; at: number }>(
       queryDbUrl,
@@ -32,10 +41,15 @@ export async function propagationLagsMs(cartDbUrl: string, queryDbUrl: string): 
     ),
   ]);
   const appliedAt = new Map(applied.map((row) => [row.id, Number(row.at)]));
-  return written.flatMap((row) => {
+  const lags: PropagationLags = { total: [], relay: [], consume: [] };
+  for (const row of written) {
     const at = appliedAt.get(row.id);
-    return at === undefined ? [] : [at - Number(row.at)];
-  });
+    if (at === undefined) continue;
+    lags.total.push(at - Number(row.at));
+    lags.relay.push(Number(row.published) - Number(row.at));
+    lags.consume.push(at - Number(row.published));
+  }
+  return lags;
 }
 
 export interface Backlog {

@@ -8,7 +8,7 @@ const fmt = (value: number | undefined) => (value === undefined ? '–' : String
 
 export function stepTable(steps: StepResult[]): string {
   const header =
-    '| offered/s | mode | achieved/s | failed | write p50 / p99 ms | propagation p50 / p95 / p99 / max ms | visible p50 / p99 ms | peak backlog outbox / consumer | CPU % cart / query / pg / kafka | peak RSS MB cart / query |';
+    '| offered/s | mode | achieved/s | failed | write p50 / p99 ms | propagation p50 / p95 / p99 / max ms | relay / consume p50 ms | visible p50 / p99 ms | peak backlog outbox / consumer | CPU % cart / query / pg / kafka | peak RSS MB cart / query |';
   const rule =
     '|' +
     header
@@ -22,6 +22,7 @@ export function stepTable(steps: StepResult[]): string {
     return (
       `| ${s.rate} | ${s.mode} | ${s.load.achievedRate} | ${s.load.failed} | ${fmt(s.load.latencyP50Ms)} / ${fmt(s.load.latencyP99Ms)} | ` +
       `${fmt(s.propagationMs.p50)} / ${fmt(s.propagationMs.p95)} / ${fmt(s.propagationMs.p99)} / ${fmt(s.propagationMs.max)} | ` +
+      `${fmt(s.relayMs.p50)} / ${fmt(s.consumeMs.p50)} | ` +
       `${fmt(s.visibleMs.p50)} / ${fmt(s.visibleMs.p99)} | ${s.peakBacklog.outbox} / ${s.peakBacklog.consumer} | ` +
       `${u.cart.cpuPercent} / ${u['cart-query'].cpuPercent} / ${u.postgres.cpuPercent} / ${u.kafka.cpuPercent} | ` +
       `${u.cart.peakRssMb} / ${u['cart-query'].peakRssMb} |`

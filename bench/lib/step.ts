@@ -15,6 +15,8 @@ export interface StepResult {
   rate: number | 'max';
   load: WriteLoadResult;
   propagationMs: Distribution;
+  relayMs: Distribution;
+  consumeMs: Distribution;
   visibleMs: Distribution;
   peakBacklog: Backlog;
   backlogAtEnd: Backlog;
@@ -63,11 +65,14 @@ export async function runStep(mode: Mode, rate: number | 'max', seconds: number)
     clearInterval(watching);
     await drained(stack);
     const processes = usage.stop();
+    const lags = await propagationLagsMs(stack.cartDb.url, stack.queryDb.url);
     return {
       mode,
       rate,
       load,
-      propagationMs: distribution(await propagationLagsMs(stack.cartDb.url, stack.queryDb.url)),
+      propagationMs: distribution(lags.total),
+      relayMs: distribution(lags.relay),
+      consumeMs: distribution(lags.consume),
       visibleMs: distribution(visible),
       peakBacklog: peak,
       backlogAtEnd,

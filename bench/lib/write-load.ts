@@ -1,4 +1,5 @@
-import autocannon from 'autocannon';
+import { Agent, request } from 'node:http';
+import { percentile } from './stats';
 
 export interface WriteLoadResult {
   offeredRate?: number;
@@ -10,11 +11,62 @@ export interface WriteLoadResult {
 }
 
 const SKUS = Array.from({ length: 10 }, (_, i) => `SKU-${i}`);
+const MAX_WORKERS = 64;
 const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)];
 
+class Tally {
+  ok = 0;
+  failed = 0;
+  readonly latencies: number[] = [];
+
+  result(seconds: number, rate?: number): WriteLoadResult {
+    return {
+      offeredRate: rate,
+      achievedRate: Math.round(this.ok / seconds),
+      ok: this.ok,
+      failed: this.failed,
+      latencyP50Ms: Number((percentile(this.latencies, 50) ?? 0).toFixed(1)),
+      latencyP99Ms: Number((percentile(this.latencies, 99) ?? 0).toFixed(1)),
+    };
+  }
+}
+
+/** One add-item request to a random cart; resolves when answered, never rejects. */
+function addItem(agent: Agent, url: URL, cartIds: string[], tally: Tally, scheduledAt: number): Promise<void> {
+  const body = JSON.stringify({ sku: pick(SKUS), quantity: 1 });
+  return new Promise((resolve) => {
+    const call = request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: `/carts/${pick(cartIds)}/items`,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => {
+          // From when it was due, not when it was sent: a late send is the system's delay too.
+          tally.latencies.push(performance.now() - scheduledAt);
+          if (response.statusCode === 200) tally.ok++;
+          else tally.failed++;
+          resolve();
+        });
+      },
+    );
+    call.on('error', () => {
+      tally.failed++;
+      resolve();
+    });
+    call.end(body);
+  });
+}
+
 /**
- * Adds one item to a random cart at a fixed offered rate (or as fast as it goes when no rate is
- * given), through Cart's REST API, like many independent clients would.
+ * Adds one item to a random cart through Cart's REST API. With a rate: an open loop, requests
+ * due at even intervals whatever the answers do (many independent clients). Without: a closed
+ * loop of 64 clients sending back to back, to find the ceiling.
  */
 export async function runWriteLoad(
   cartUrl: string,
@@ -22,29 +74,36 @@ export async function runWriteLoad(
   seconds: number,
   rate?: number,
 ): Promise<WriteLoadResult> {
-  const result = await autocannon({
-    url: cartUrl,
-    connections: rate ? Math.min(64, Math.max(8, Math.ceil(rate / 50))) : 64,
-    duration: seconds,
-    overallRate: rate,
-    headers: { 'content-type': 'application/json' },
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (request) => ({
-          ...request,
-          path: `/carts/${pick(cartIds)}/items`,
-          body: JSON.stringify({ sku: pick(SKUS), quantity: 1 }),
-        }),
-      },
-    ],
-  });
-  return {
-    offeredRate: rate,
-    achievedRate: Math.round(result['2xx'] / seconds),
-    ok: result['2xx'],
-    failed: result.non2xx + result.errors + result.timeouts,
-    latencyP50Ms: result.latency.p50,
-    latencyP99Ms: result.latency.p99,
+  const agent = new Agent({ keepAlive: true, maxSockets: MAX_WORKERS });
+  const url = new URL(cartUrl);
+  const tally = new Tally();
+  const end = performance.now() + seconds * 1000;
+  try {
+    if (rate) await openLoop(rate, end, () => addItem(agent, url, cartIds, tally, performance.now()));
+    else await closedLoop(end, () => addItem(agent, url, cartIds, tally, performance.now()));
+  } finally {
+    agent.destroy();
+  }
+  return tally.result(seconds, rate);
+}
+
+async function openLoop(rate: number, end: number, send: () => Promise<void>): Promise<void> {
+  const interval = 1000 / rate;
+  const pending: Promise<void>[] = [];
+  let due = performance.now();
+  while (due < end) {
+    while (due <= performance.now() && due < end) {
+      pending.push(send());
+      due += interval;
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+  }
+  await Promise.all(pending);
+}
+
+async function closedLoop(end: number, send: () => Promise<void>): Promise<void> {
+  const worker = async () => {
+    while (performance.now() < end) await send();
   };
+  await Promise.all(Array.from({ length: MAX_WORKERS }, worker));
 }

@@ -32,8 +32,10 @@ export class ServiceProcess {
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
   }
 
+  /** NODE_ARGS in `env` go to node itself (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
   static spawn(name: ServiceName, env: Record<string, string>, port: number): ServiceProcess {
-    const child = spawn(process.execPath, [join(root, 'dist', 'apps', name, 'main.js')], {
+    const nodeArgs = env.NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist', 'apps', name, 'main.js')], {
       env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env, [PORT_VARIABLE[name]]: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
