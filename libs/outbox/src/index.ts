@@ -3,3 +3,4 @@ export * from './append-to-outbox';
 export * from './outbox.migration';
 export * from './outbox-relay.options';
 export * from './outbox-relay';
+export * from './outbox-insert';
