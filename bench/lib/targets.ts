@@ -8,9 +8,11 @@ const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
 export function targets(steps: StepResult[], catchUps: CatchUpResult[]): string {
   const ours = steps.filter((s) => s.mode === 'converge');
   const at200 = ours.find((s) => s.rate === 200);
-  // Sustained: every step that achieved 1,500/s or more, with a bounded lag and a backlog that drained.
+  // Sustained: the writes keep pace (at a fixed rate, ≥ 95% of it, with no queue building up in
+  // front of Cart: write p99 ≤ 250 ms), propagation p99 ≤ 50 ms, and the backlog drained.
   const sustained = ours
     .filter((s) => s.load.failed === 0 && s.backlogAtEnd.outbox + s.backlogAtEnd.consumer < s.load.achievedRate)
+    .filter((s) => s.load.latencyP99Ms <= 250 && (s.rate === 'max' || s.load.achievedRate >= 0.95 * s.rate))
     .filter((s) => (s.propagationMs.p99 ?? Infinity) <= 50)
     .map((s) => s.load.achievedRate);
   const best = sustained.length ? Math.max(...sustained) : 0;
@@ -27,7 +29,11 @@ export function targets(steps: StepResult[], catchUps: CatchUpResult[]): string 
       `${round(at200?.propagationMs.p99)} ms`,
       (at200?.propagationMs.p99 ?? Infinity) <= 20,
     ],
-    ['sustained ≥ 1,500 writes/s with p99 ≤ 50 ms, backlog drained', `${best} writes/s`, best >= 1500],
+    [
+      'sustained ≥ 1,500 writes/s (write p99 ≤ 250 ms) with propagation p99 ≤ 50 ms, backlog drained',
+      `${best} writes/s`,
+      best >= 1500,
+    ],
     ['catch-up ≥ 10,000 events/s', `${catchUp?.eventsPerSecond} events/s`, (catchUp?.eventsPerSecond ?? 0) >= 10_000],
     ['each Node service ≤ 200 MB RSS', `${rss} MB peak`, rss <= 200],
   ] as const;
