@@ -2,6 +2,7 @@
  * `npm run bench`: converge against the naive baseline, alternately, in one run on this machine.
  * Each step gets a stack of its own; figures are medians and percentiles of that step.
  *   BENCH_STEP_SECONDS (15)  BENCH_RATES (100,200,500,1000,1500,2000,max)  BENCH_CATCHUP_EVENTS (100000)
+ *   BENCH_NODE_ARGS: passed to the services' node (e.g. --cpu-prof --cpu-prof-dir=bench/results/profiles)
  */
 import { join } from 'node:path';
 import { provideInfrastructure } from '../test/setup/infrastructure';
