@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LOG_LEVELS, LogLevel } from '../config/env-config';
+import { answerClientError } from './client-error';
 import { ErrorResponseFilter, sendError } from './error-response.filter';
 import { acceptOnlyJson } from './json-body';
 
@@ -28,6 +29,8 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
     // Router-level rejections (a bad URL escape, an overlong path) happen before Nest: same shape.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
       sendError(error, request, reply, logger),
+    // Requests Node cannot parse never reach the router: same shape again.
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: logLevelsFrom(options.logLevel),
