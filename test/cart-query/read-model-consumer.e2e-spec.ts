@@ -161,6 +161,33 @@ describe('Cart-Query applies events from the topic exactly once and in order', (
     }
   });
 
+  it('dead-letters poison that only just fits on the topic, and the partition keeps flowing', async () => {
+    const cart = new CartEventStream();
+    const letters: InboundMessage[] = [];
+    const watcher = new KafkajsEventBroker({
+      clientId: 'dlq-big',
+      brokers: testKafkaBrokers().split(','),
+      logLevel: 'error',
+    });
+    await watcher.subscribe({
+      topic: `${topic}.dlq`,
+      groupId: uniqueName('dlq-big'),
+      handleBatch: async (batch) => void letters.push(...batch.messages),
+    });
+    try {
+      // Its copy plus the dlq-* headers would not fit under the broker's 1 MiB limit uncut.
+      const huge = Buffer.alloc(1_048_000, 0x7b);
+      await broker.publish(topic, [asMessage(cart.created()), { key: cart.cartId, value: huge }]);
+      await publish(cart.added('after-huge', 1));
+      await readVersion(cart.cartId, 1);
+      await eventually(() => Promise.resolve(expect(letters.some((m) => m.key === cart.cartId)).toBe(true)));
+      const letter = letters.find((m) => m.key === cart.cartId);
+      expect(letter?.headers).toMatchObject({ 'dlq-truncated': 'true', 'dlq-original-bytes': '1048000' });
+    } finally {
+      await watcher.disconnect();
+    }
+  });
+
   describe('read-your-writes', () => {
     it('waits for the version a session token requires, then answers it with a covering token', async () => {
       const cart = new CartEventStream();

@@ -44,6 +44,15 @@ function toInbound(message: KafkaMessage, partition: number): InboundMessage {
   };
 }
 
+/** Nest's RPC layer hands a failed handler's error on as a plain `{ status, message }` object. */
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
+    return (error as { message: string }).message;
+  }
+  return JSON.stringify(error);
+}
+
 function slices<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -213,7 +222,7 @@ export class KafkajsEventBroker implements EventBroker {
         const wait = backoffDelayMs(attempt);
         this.logger.warn(
           `handling ${batch.topic}[${batch.partition}]@${batch.messages[0]?.offset} failed (attempt ${attempt + 1}), ` +
-            `retrying in ${wait} ms: ${error instanceof Error ? error.message : String(error)}`,
+            `retrying in ${wait} ms: ${describeError(error)}`,
         );
         await control.heartbeat().catch(() => undefined);
         await delay(wait);
