@@ -147,24 +147,25 @@ export class KafkajsEventBroker implements EventBroker {
   }
 
   async subscribe(options: SubscriptionOptions): Promise<Subscription> {
-    const consumer = this.kafka.consumer({
-      groupId: options.groupId,
-      // Short enough that a crashed member's partitions move on within seconds.
-      sessionTimeout: 10000,
-      rebalanceTimeout: 10000,
-      heartbeatInterval: 1000,
-      maxWaitTimeInMs: 50,
-      allowAutoTopicCreation: false,
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning ?? true });
     let stopping = false;
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 3,
-      eachBatch: (payload) => this.consumeBatch(consumer, payload, options, () => stopping),
-    });
+    let consumer = await this.startConsumer(options, () => stopping);
+    // kafkajs gives up on a consumer after an error it deems non-retriable, such as an offset
+    // commit refused with UNKNOWN_MEMBER_ID after a broker restart: it disconnects and stays
+    // down. A consumer that is down forever means a read model that never converges.
+    const replaceWhenAbandoned = (current: Consumer) =>
+      current.on(current.events.CRASH, ({ payload }) => {
+        if (payload.restart || stopping) return;
+        this.logger.error(
+          `consumer of ${options.topic} (${options.groupId}) crashed and kafkajs will not restart it: ` +
+            `${describeError(payload.error)}; starting a new one`,
+        );
+        void this.untilStarted(options, () => stopping).then((next) => {
+          if (!next) return;
+          consumer = next;
+          replaceWhenAbandoned(next);
+        });
+      });
+    replaceWhenAbandoned(consumer);
     const subscription: Subscription = {
       pause: () => consumer.pause([{ topic: options.topic }]),
       resume: () => consumer.resume([{ topic: options.topic }]),
@@ -176,6 +177,47 @@ export class KafkajsEventBroker implements EventBroker {
     };
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  private async startConsumer(options: SubscriptionOptions, isStopping: () => boolean): Promise<Consumer> {
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      // Short enough that a crashed member's partitions move on within seconds.
+      sessionTimeout: 10000,
+      rebalanceTimeout: 10000,
+      heartbeatInterval: 1000,
+      maxWaitTimeInMs: 50,
+      allowAutoTopicCreation: false,
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 3,
+      eachBatch: (payload) => this.consumeBatch(consumer, payload, options, isStopping),
+    });
+    return consumer;
+  }
+
+  /** Starts a replacement consumer, retrying with backoff; undefined if stopped meanwhile. */
+  private async untilStarted(options: SubscriptionOptions, isStopping: () => boolean): Promise<Consumer | undefined> {
+    for (let attempt = 0; !isStopping(); attempt++) {
+      await delay(backoffDelayMs(attempt, 500));
+      if (isStopping()) return undefined;
+      try {
+        const consumer = await this.startConsumer(options, isStopping);
+        if (!isStopping()) return consumer;
+        // Stopped while it was starting: it must not outlive its subscription.
+        await consumer.disconnect();
+        return undefined;
+      } catch (error) {
+        this.logger.warn(
+          `starting a new consumer of ${options.topic} failed (attempt ${attempt + 1}): ${describeError(error)}`,
+        );
+      }
+    }
+    return undefined;
   }
 
   async disconnect(): Promise<void> {
