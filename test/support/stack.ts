@@ -8,6 +8,8 @@ export interface StackOptions {
   carts?: number;
   queries?: number;
   env?: Record<string, string>;
+  /** Kafka bootstrap servers of the stack (topics included), when not the tests' shared broker. */
+  brokers?: string;
 }
 
 /**
@@ -28,15 +30,22 @@ export class TestStack {
   static async start(options: StackOptions = {}): Promise<TestStack> {
     const [cartDb, queryDb] = await Promise.all([createTestDatabase('cart'), createTestDatabase('cart_query')]);
     const topic = uniqueName('cart.events');
+    const brokers = options.brokers ?? testKafkaBrokers();
     const broker = new KafkajsEventBroker({
       clientId: 'test-admin',
-      brokers: testKafkaBrokers().split(','),
+      brokers: brokers.split(','),
       logLevel: 'error',
     });
-    await broker.ensureTopics(cartEventTopics(topic));
-    await broker.disconnect();
+    try {
+      await broker.ensureTopics(cartEventTopics(topic));
+    } catch (error) {
+      await Promise.all([cartDb.drop(), queryDb.drop()]);
+      throw error;
+    } finally {
+      await broker.disconnect();
+    }
     const stack = new TestStack(cartDb, queryDb, topic, {
-      KAFKA_BROKERS: testKafkaBrokers(),
+      KAFKA_BROKERS: brokers,
       SESSION_TOKEN_SECRET: TEST_SESSION_SECRET,
       CART_EVENTS_TOPIC: topic,
       CART_QUERY_GROUP_ID: uniqueName('cart-query'),
@@ -44,10 +53,16 @@ export class TestStack {
       CART_QUERY_DATABASE_URL: queryDb.url,
       ...options.env,
     });
-    await Promise.all([
+    const started = await Promise.allSettled([
       ...Array.from({ length: options.carts ?? 1 }, () => stack.startCart()),
       ...Array.from({ length: options.queries ?? 1 }, () => stack.startQuery()),
     ]);
+    const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) {
+      // Nothing of a stack that did not start is left behind: its services and databases go.
+      await stack.stop();
+      throw failed.reason;
+    }
     return stack;
   }
 

@@ -1,0 +1,195 @@
+import { SessionTokenCodec } from '@converge/session-token';
+import type { CartAnswer, CartClient } from '../../support/cart-client';
+import type { Item, Operation, ReadOperation, WriteAction, WriteOperation, WriteOutcome } from './history';
+
+/** A service instance the clients call: a label for the history, and its client. */
+export interface Endpoint {
+  name: string;
+  client: CartClient;
+}
+
+export interface RecorderOptions {
+  /** Decodes the tokens, to record what each read required and what its answer covers. */
+  sessionTokenSecret?: string;
+  /** A call not answered within this is recorded as unanswered (its request may still land). */
+  timeoutMs?: number;
+}
+
+type Answer = { answer?: CartAnswer; error?: string };
+
+class CallTimeout extends Error {}
+
+/**
+ * Wraps CartClient calls and logs every operation with its client-side start and end (ms since
+ * the recorder was made). Never throws for a failed call: the failure is part of the history.
+ */
+export class Recorder {
+  readonly operations: Operation[] = [];
+  private readonly origin = performance.now();
+  private readonly codec?: SessionTokenCodec;
+  private readonly timeoutMs: number;
+
+  constructor(options: RecorderOptions = {}) {
+    this.codec = options.sessionTokenSecret ? new SessionTokenCodec(options.sessionTokenSecret) : undefined;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  /** Milliseconds since the recorder was made: the history's clock. */
+  now(): number {
+    return performance.now() - this.origin;
+  }
+
+  session(name: string): RecordedSession {
+    return new RecordedSession(this, name);
+  }
+
+  get writes(): WriteOperation[] {
+    return this.operations.filter((op): op is WriteOperation => op.type === 'write');
+  }
+
+  get reads(): ReadOperation[] {
+    return this.operations.filter((op): op is ReadOperation => op.type === 'read');
+  }
+
+  /** The version of `cartId` a token requires; undefined when it names no such cart or cannot be read. */
+  requiredBy(token: string | undefined, cartId: string): number | undefined {
+    if (!token || !this.codec || !cartId) return undefined;
+    try {
+      return this.codec.decode(token).minVersion(cartId);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** @internal Reserves the operation's index at invocation, so the history is in call order. */
+  begin<T extends Operation>(op: Omit<T, 'index' | 'start' | 'end'>): T {
+    const started = { ...op, index: this.operations.length, start: this.now(), end: Number.NaN } as T;
+    this.operations.push(started);
+    return started;
+  }
+
+  /** @internal */
+  async call(work: () => Promise<CartAnswer>): Promise<Answer> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new CallTimeout(`timeout after ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    try {
+      return { answer: await Promise.race([work(), timeout]) };
+    } catch (error) {
+      return { error: errorCode(error) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/**
+ * One client: calls one after another, each carrying the latest token the session received
+ * (from a write or a read), so it should read its own writes and never go back in time.
+ */
+export class RecordedSession {
+  /** The latest token received. */
+  token?: string;
+
+  constructor(
+    private readonly recorder: Recorder,
+    readonly name: string,
+  ) {}
+
+  async createCart(endpoint: Endpoint): Promise<WriteOperation> {
+    return this.write(endpoint, 'create', '', undefined, (token) => endpoint.client.createCart(token));
+  }
+
+  async addItem(endpoint: Endpoint, cartId: string, sku: string, quantity: number): Promise<WriteOperation> {
+    return this.write(endpoint, 'add-item', cartId, { sku, quantity }, (token) =>
+      endpoint.client.addItem(cartId, sku, quantity, token),
+    );
+  }
+
+  async setQuantity(endpoint: Endpoint, cartId: string, sku: string, quantity: number): Promise<WriteOperation> {
+    return this.write(endpoint, 'set-quantity', cartId, { sku, quantity }, (token) =>
+      endpoint.client.setQuantity(cartId, sku, quantity, token),
+    );
+  }
+
+  async removeItem(endpoint: Endpoint, cartId: string, sku: string): Promise<WriteOperation> {
+    return this.write(endpoint, 'remove-item', cartId, { sku }, (token) =>
+      endpoint.client.removeItem(cartId, sku, token),
+    );
+  }
+
+  /** A read of the read model (Cart-Query) with the session's token. */
+  async read(endpoint: Endpoint, cartId: string): Promise<ReadOperation> {
+    const tokenSent = this.token;
+    const op = this.recorder.begin<ReadOperation>({
+      type: 'read',
+      session: this.name,
+      cartId,
+      instance: endpoint.name,
+      tokenSent,
+      required: this.recorder.requiredBy(tokenSent, cartId),
+    });
+    const { answer, error } = await this.recorder.call(() => endpoint.client.getCart(cartId, tokenSent));
+    this.settle(op, answer, error);
+    if (answer?.status === 200) op.covered = this.recorder.requiredBy(answer.token, cartId);
+    return op;
+  }
+
+  private async write(
+    endpoint: Endpoint,
+    action: WriteAction,
+    cartId: string,
+    request: WriteOperation['request'],
+    send: (token?: string) => Promise<CartAnswer>,
+  ): Promise<WriteOperation> {
+    const tokenSent = this.token;
+    const op = this.recorder.begin<WriteOperation>({
+      type: 'write',
+      action,
+      session: this.name,
+      cartId,
+      instance: endpoint.name,
+      request,
+      tokenSent,
+      outcome: 'unknown',
+    });
+    const { answer, error } = await this.recorder.call(() => send(tokenSent));
+    this.settle(op, answer, error);
+    op.outcome = outcomeOf(answer?.status, error);
+    return op;
+  }
+
+  private settle(op: Operation, answer: CartAnswer | undefined, error: string | undefined): void {
+    op.end = this.recorder.now();
+    if (!answer) {
+      op.error = error;
+      return;
+    }
+    op.status = answer.status;
+    op.tokenReceived = answer.token;
+    if (answer.status >= 200 && answer.status < 300 && answer.body) {
+      op.version = answer.body.version;
+      op.items = answer.body.items.map((item: Item) => ({ sku: item.sku, quantity: item.quantity }));
+      if (!op.cartId) op.cartId = answer.body.id;
+      if (answer.token) this.token = answer.token;
+    }
+  }
+}
+
+/** A rejection (4xx) writes nothing, and a refused connection never reached a server. */
+function outcomeOf(status: number | undefined, error: string | undefined): WriteOutcome {
+  if (status !== undefined) {
+    if (status >= 200 && status < 300) return 'ok';
+    if (status >= 400 && status < 500 && status !== 408) return 'failed';
+    return 'unknown';
+  }
+  return error === 'ECONNREFUSED' ? 'failed' : 'unknown';
+}
+
+/** Duck-typed: errors from fetch come from outside Jest's realm, so `instanceof Error` fails. */
+function errorCode(error: unknown): string {
+  if (error instanceof CallTimeout) return 'timeout';
+  const { message, cause } = (error ?? {}) as { message?: string; cause?: { code?: string; message?: string } };
+  return cause?.code ?? cause?.message ?? message ?? String(error);
+}
