@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DEFAULT_OUTBOX_LOCK_KEY } from '@converge/outbox';
 import { TestStack } from '../support/stack';
-import { Cleanup } from './support/cleanup';
+import { Cleanup } from '../support/cleanup';
 import { FaultRun } from './support/fault-run';
 
 const RELAY_LEADERS = `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid

@@ -1,5 +1,5 @@
 import { TestStack } from '../support/stack';
-import { Cleanup } from './support/cleanup';
+import { Cleanup } from '../support/cleanup';
 import { FaultRun } from './support/fault-run';
 
 describe('fault: a Cart-Query instance killed with SIGKILL mid-load, then restarted', () => {

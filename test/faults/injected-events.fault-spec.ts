@@ -6,7 +6,7 @@ import { asMessage, CartEventStream } from '../support/cart-event-stream';
 import { eventually } from '../support/eventually';
 import { TestStack } from '../support/stack';
 import { testKafkaBrokers, uniqueName } from '../support/test-env';
-import { Cleanup } from './support/cleanup';
+import { Cleanup } from '../support/cleanup';
 import { FaultRun } from './support/fault-run';
 
 const GAP_CARTS = 4;

@@ -1,5 +1,5 @@
 import { TestStack } from '../support/stack';
-import { Cleanup } from './support/cleanup';
+import { Cleanup } from '../support/cleanup';
 import { FaultRun } from './support/fault-run';
 import { OwnKafkaBroker } from './support/own-kafka-broker';
 

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { TestStack } from '../support/stack';
 import { testPostgresUrl } from '../support/test-env';
-import { Cleanup } from './support/cleanup';
+import { Cleanup } from '../support/cleanup';
 import { FaultRun } from './support/fault-run';
 
 const TERMINATIONS = 3;

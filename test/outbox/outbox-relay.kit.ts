@@ -1,3 +1,6 @@
+import { Cleanup } from '../support/cleanup';
+
+export { Cleanup };
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -6,22 +9,6 @@ import { appendToOutbox, CreateOutbox1732200000100, OutboxMessage, OutboxRelayOp
 import { postgresOptions, runMigrationsExclusively } from '@converge/platform';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { testKafkaBrokers, uniqueName } from '../support/test-env';
-
-/** Undoes what a test set up, last first, even when a step fails. */
-export class Cleanup {
-  private readonly steps: (() => Promise<unknown>)[] = [];
-
-  add<T>(resource: T, undo: (resource: T) => Promise<unknown>): T {
-    this.steps.push(() => undo(resource));
-    return resource;
-  }
-
-  async run(): Promise<void> {
-    const errors: unknown[] = [];
-    for (const step of this.steps.splice(0).reverse()) await step().catch((error: unknown) => errors.push(error));
-    if (errors.length > 0) throw errors[0];
-  }
-}
 
 /** A database of the test's own with the outbox table, as a service's migrations create it. */
 export async function outboxDatabase(cleanup: Cleanup): Promise<TestDatabase> {
