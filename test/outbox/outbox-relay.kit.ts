@@ -5,7 +5,13 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { EventBroker, KafkajsEventBroker } from '@converge/kafka';
-import { appendToOutbox, CreateOutbox1732200000100, OutboxMessage, OutboxRelayOptions } from '@converge/outbox';
+import {
+  CreateOutbox1732200000100,
+  OUTBOX_NOTIFY_SQL,
+  outboxInsert,
+  OutboxMessage,
+  OutboxRelayOptions,
+} from '@converge/outbox';
 import { postgresOptions, runMigrationsExclusively } from '@converge/platform';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { testKafkaBrokers, uniqueName } from '../support/test-env';
@@ -78,7 +84,9 @@ export class OutboxWriter {
   async append(messages: OutboxMessage[], notify = false): Promise<number> {
     await this.client.query('BEGIN');
     try {
-      await appendToOutbox(this.client, messages, { notify });
+      await this.insert(messages);
+      // As the writing service does: the notification goes out only if the rows commit.
+      if (notify) await this.client.query(OUTBOX_NOTIFY_SQL);
       await this.client.query('COMMIT');
       return performance.now();
     } catch (error) {
@@ -90,8 +98,16 @@ export class OutboxWriter {
   /** Starts a transaction, appends, and leaves it open until the caller commits. */
   async appendUncommitted(messages: OutboxMessage[]): Promise<{ commit(): Promise<void> }> {
     await this.client.query('BEGIN');
-    await appendToOutbox(this.client, messages, { notify: false });
+    await this.insert(messages);
     return { commit: async () => void (await this.client.query('COMMIT')) };
+  }
+
+  /** One row per message, in order, through the same insert the Cart service runs. */
+  private async insert(messages: OutboxMessage[]): Promise<void> {
+    for (const message of messages) {
+      const { sql, parameters } = outboxInsert(message, 1);
+      await this.client.query(sql, parameters);
+    }
   }
 
   async query<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {

@@ -1,5 +1,4 @@
 export * from './outbox-message';
-export * from './append-to-outbox';
 export * from './outbox.migration';
 export * from './outbox-relay.options';
 export * from './outbox-relay';

@@ -9,8 +9,3 @@ export interface OutboxMessage {
 
 /** Channel on which a writer tells relays in other processes that rows were committed. */
 export const OUTBOX_NOTIFY_CHANNEL = 'outbox_committed';
-
-/** Anything that runs SQL inside the caller's transaction (a TypeORM EntityManager, a pg client). */
-export interface SqlExecutor {
-  query(sql: string, parameters?: unknown[]): Promise<unknown>;
-}
