@@ -17,3 +17,4 @@ export * from './metrics/metrics-registry';
 export * from './metrics/scrape-source';
 export * from './metrics/http-metrics';
 export * from './metrics/metrics.http.controller';
+export * from './http/public-route';

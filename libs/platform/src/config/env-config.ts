@@ -46,10 +46,17 @@ export const topicVar = (fallback: string) =>
 
 export const logLevelVar = z.enum(LOG_LEVELS).default('log');
 
+/** An HMAC key: required, and long enough that guessing it is hopeless. */
+const secretVar = () =>
+  z
+    .string({ required_error: 'is required (at least 32 bytes)' })
+    .refine((value) => Buffer.byteLength(value, 'utf8') >= 32, { message: 'must be at least 32 bytes' });
+
 /** HMAC key for read-your-writes tokens; both services must share it. */
-export const sessionTokenSecretVar = z
-  .string({ required_error: 'is required (at least 32 bytes)' })
-  .refine((value) => Buffer.byteLength(value, 'utf8') >= 32, { message: 'must be at least 32 bytes' });
+export const sessionTokenSecretVar = secretVar();
+
+/** HS256 key of the callers' access tokens (JWT); both services must share it with the issuer. */
+export const authJwtSecretVar = secretVar();
 
 /**
  * Parses the environment once, at start-up, and names every bad variable in one message.

@@ -13,6 +13,8 @@ export abstract class AppError extends Error {
   abstract readonly retriable: boolean;
   /** For `unavailable` errors: when a client should try again. */
   readonly retryAfterSeconds?: number;
+  /** For `unauthorized` errors: the WWW-Authenticate challenge that tells the client what to send. */
+  readonly challenge?: string;
 
   constructor(message: string) {
     super(message);

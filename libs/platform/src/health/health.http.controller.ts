@@ -2,11 +2,13 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { EVENT_BROKER, type EventBroker } from '@converge/kafka';
+import { PublicRoute } from '../http/public-route';
 
 const PROBE_TIMEOUT_MS = 1500;
 
 /** Live: the process serves HTTP. Ready: its database and Kafka both answer. */
 @ApiTags('health')
+@PublicRoute()
 @Controller('health')
 export class HealthHttpController {
   constructor(

@@ -50,7 +50,13 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
   app.useGlobalFilters(new ErrorResponseFilter());
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle(options.title).setDescription(options.description).build(),
+    new DocumentBuilder()
+      .setTitle(options.title)
+      .setDescription(options.description)
+      // Documents the scheme only: the page never holds a token or the secret.
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+      .addSecurityRequirements('bearer')
+      .build(),
   );
   SwaggerModule.setup('docs', app, document);
   return app;

@@ -25,5 +25,8 @@ export function sendError(exception: unknown, request: FastifyRequest, reply: Fa
   if (exception instanceof AppError && exception.retryAfterSeconds !== undefined) {
     void reply.header('Retry-After', String(exception.retryAfterSeconds));
   }
+  if (exception instanceof AppError && exception.challenge !== undefined) {
+    void reply.header('WWW-Authenticate', exception.challenge);
+  }
   void reply.status(errorBody.statusCode).header('Content-Type', 'application/json').send(errorBody);
 }

@@ -1,8 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
+import { PublicRoute } from '../http/public-route';
 
 @ApiTags('metrics')
+@PublicRoute()
 @Controller('metrics')
 export class MetricsHttpController {
   constructor(private readonly registry: Registry) {}

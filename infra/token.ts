@@ -1,0 +1,35 @@
+// `npm run --silent token -- <owner> [--ttl <seconds>]`: prints an access token for <owner>,
+// signed with AUTH_JWT_SECRET (or the local development key `npm start` uses), standing in for
+// an identity provider when calling the services by hand.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AccessTokenIssuer, DEFAULT_ACCESS_TOKEN_TTL_SECONDS } from '@converge/access-token';
+
+/** The key `npm start` and docker-compose use when AUTH_JWT_SECRET is not set. */
+function signingSecret(): string {
+  if (process.env.AUTH_JWT_SECRET) return process.env.AUTH_JWT_SECRET;
+  const local = JSON.parse(readFileSync(join(__dirname, 'local-secrets.json'), 'utf8')) as { AUTH_JWT_SECRET: string };
+  return local.AUTH_JWT_SECRET;
+}
+
+function main(): number {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { ttl: { type: 'string', default: String(DEFAULT_ACCESS_TOKEN_TTL_SECONDS) } },
+  });
+  const ttl = Number(values.ttl);
+  if (positionals.length !== 1 || !Number.isInteger(ttl) || ttl <= 0) {
+    process.stderr.write('usage: npm run --silent token -- <owner> [--ttl <seconds>]\n');
+    return 2;
+  }
+  try {
+    process.stdout.write(`${new AccessTokenIssuer(signingSecret()).issue(positionals[0], ttl)}\n`);
+    return 0;
+  } catch {
+    process.stderr.write('the owner must be 1-128 printable characters, without surrounding blanks\n');
+    return 2;
+  }
+}
+
+process.exitCode = main();

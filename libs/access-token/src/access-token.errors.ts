@@ -1,0 +1,36 @@
+import { AppError, ErrorKind } from '@converge/platform';
+
+export type AccessTokenProblem = 'missing' | 'malformed' | 'invalid' | 'expired';
+
+const CODES: Readonly<Record<AccessTokenProblem, string>> = {
+  missing: 'ACCESS_TOKEN_MISSING',
+  malformed: 'ACCESS_TOKEN_INVALID',
+  invalid: 'ACCESS_TOKEN_INVALID',
+  expired: 'ACCESS_TOKEN_EXPIRED',
+};
+
+const MESSAGES: Readonly<Record<AccessTokenProblem, string>> = {
+  missing: 'An Authorization: Bearer <token> header is required',
+  malformed: 'The Authorization header must be exactly "Bearer <token>"',
+  invalid: 'The access token is not valid',
+  expired: 'The access token has expired',
+};
+
+/**
+ * Why a request is not authenticated. Messages are fixed per problem: nothing of the token, the
+ * library's reason or the secret reaches the caller or the logs.
+ */
+export class AccessTokenError extends AppError {
+  readonly kind: ErrorKind = 'unauthorized';
+  readonly retriable = false;
+  readonly code: string;
+  /** RFC 6750: tells the client which scheme to use, and whether the token it sent was bad. */
+  override readonly challenge: string;
+
+  constructor(readonly problem: AccessTokenProblem) {
+    super(MESSAGES[problem]);
+    this.code = CODES[problem];
+    this.challenge =
+      problem === 'missing' ? 'Bearer realm="converge"' : 'Bearer realm="converge", error="invalid_token"';
+  }
+}

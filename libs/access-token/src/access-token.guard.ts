@@ -1,0 +1,43 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { PUBLIC_ROUTE } from '@converge/platform';
+import { AccessTokenError } from './access-token.errors';
+import { AccessTokenVerifier } from './access-token.verifier';
+import type { Principal } from './principal';
+
+/** Where the guard leaves the verified caller for the handlers' @Caller(). */
+export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
+
+/**
+ * Every HTTP route requires a valid access token unless marked @PublicRoute(). Runs before
+ * pipes, so an unauthenticated caller learns nothing about its input or the carts.
+ */
+@Injectable()
+export class AccessTokenGuard implements CanActivate {
+  constructor(
+    private readonly verifier: AccessTokenVerifier,
+    private readonly reflector: Reflector,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
+    const marked = this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (marked) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    // Node keeps only the first of repeated Authorization headers; two credentials are ambiguous, not a choice.
+    if (authorizationHeaders(request.raw.rawHeaders) > 1) throw new AccessTokenError('malformed');
+    request.principal = this.verifier.verify(request.headers.authorization);
+    return true;
+  }
+}
+
+/** rawHeaders alternates names and values, as received. */
+function authorizationHeaders(rawHeaders: string[]): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].toLowerCase() === 'authorization') count++;
+  return count;
+}

@@ -1,0 +1,22 @@
+import { JwtService } from '@nestjs/jwt';
+import { ACCESS_TOKEN_ALGORITHM } from './access-token.verifier';
+import { ownerSchema } from './principal';
+
+/** An hour: long enough for a session at the terminal, short enough to leak little. */
+export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 3600;
+
+/**
+ * Signs access tokens the services accept. The services themselves never issue any: this is for
+ * `npm run token`, the tests and the benchmark, standing in for an identity provider.
+ */
+export class AccessTokenIssuer {
+  private readonly jwt: JwtService;
+
+  constructor(secret: string) {
+    this.jwt = new JwtService({ secret, signOptions: { algorithm: ACCESS_TOKEN_ALGORITHM } });
+  }
+
+  issue(owner: string, ttlSeconds = DEFAULT_ACCESS_TOKEN_TTL_SECONDS): string {
+    return this.jwt.sign({ sub: ownerSchema.parse(owner) }, { expiresIn: ttlSeconds });
+  }
+}

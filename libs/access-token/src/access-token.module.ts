@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AccessTokenGuard } from './access-token.guard';
+import { AccessTokenVerifier } from './access-token.verifier';
+
+export interface AccessTokenModuleOptions<Config> {
+  /** The injection token of the service's validated configuration (its registerAs KEY). */
+  configKey: string | symbol;
+  secret: (config: Config) => string;
+}
+
+/** Guards every HTTP route of the application it is imported into. */
+@Module({})
+export class AccessTokenModule {
+  static forRoot<Config>(options: AccessTokenModuleOptions<Config>): DynamicModule {
+    return {
+      module: AccessTokenModule,
+      providers: [
+        {
+          provide: AccessTokenVerifier,
+          inject: [options.configKey],
+          useFactory: (config: Config) => new AccessTokenVerifier(options.secret(config)),
+        },
+        { provide: APP_GUARD, useClass: AccessTokenGuard },
+      ],
+      exports: [AccessTokenVerifier],
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import { JwtService, TokenExpiredError } from '@nestjs/jwt';
+import { AccessTokenError } from './access-token.errors';
+import { ownerSchema, type Principal } from './principal';
+
+/** HS256 and nothing else: no `none`, no algorithm confusion with a public key. */
+export const ACCESS_TOKEN_ALGORITHM = 'HS256';
+/** Far above any real token; longer headers are refused before any decoding or hashing. */
+export const MAX_ACCESS_TOKEN_LENGTH = 4096;
+/** Clocks of the issuer and the services disagree a little; tolerate that much. */
+const CLOCK_TOLERANCE_SECONDS = 5;
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
+
+/**
+ * Verifies `Authorization: Bearer <JWT>`: HS256 with the shared secret, an `exp` that has not
+ * passed, and a `sub` that is a valid owner. A plain class, so tests use it without Nest.
+ */
+export class AccessTokenVerifier {
+  private readonly jwt: JwtService;
+
+  constructor(secret: string) {
+    this.jwt = new JwtService({
+      secret,
+      verifyOptions: { algorithms: [ACCESS_TOKEN_ALGORITHM], clockTolerance: CLOCK_TOLERANCE_SECONDS },
+    });
+  }
+
+  /** The header's value as received; the guard has already refused a repeated header. */
+  verify(authorization: string | undefined): Principal {
+    if (authorization === undefined || authorization === '') throw new AccessTokenError('missing');
+    if (authorization.length > MAX_ACCESS_TOKEN_LENGTH) throw new AccessTokenError('malformed');
+    const token = BEARER.exec(authorization)?.[1];
+    if (token === undefined) throw new AccessTokenError('malformed');
+    const claims = this.claims(token);
+    if (typeof claims.exp !== 'number') throw new AccessTokenError('invalid');
+    const owner = ownerSchema.safeParse(claims.sub);
+    if (!owner.success) throw new AccessTokenError('invalid');
+    return { owner: owner.data };
+  }
+
+  private claims(token: string): { sub?: unknown; exp?: unknown } {
+    try {
+      return this.jwt.verify<{ sub?: unknown; exp?: unknown }>(token);
+    } catch (error) {
+      throw new AccessTokenError(error instanceof TokenExpiredError ? 'expired' : 'invalid');
+    }
+  }
+}
