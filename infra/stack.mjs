@@ -2,17 +2,21 @@
 // `npm start`: the infrastructure plus both built services, in the foreground.
 // Ctrl-C (or SIGTERM) stops the services gracefully, then the infrastructure this run started.
 import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const infra = join(root, 'infra', 'infra.sh');
 
+// Local use only: fixed development keys (infra/local-secrets.json, which `npm run token` and
+// docker-compose's fallbacks share), announced so nobody mistakes them for real ones.
 const env = { ...process.env };
-if (!env.SESSION_TOKEN_SECRET) {
-  // Local use only: a fixed development key, announced so nobody mistakes it for a real one.
-  env.SESSION_TOKEN_SECRET = 'converge-local-development-only-session-secret';
-  process.stderr.write('[stack] SESSION_TOKEN_SECRET not set: using the local development key\n');
+const localSecrets = JSON.parse(readFileSync(join(root, 'infra', 'local-secrets.json'), 'utf8'));
+for (const [name, value] of Object.entries(localSecrets)) {
+  if (env[name]) continue;
+  env[name] = value;
+  process.stderr.write(`[stack] ${name} not set: using the local development key\n`);
 }
 
 const kafkaWasRunning = (() => {

@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { bearer } from '../../test/support/test-env';
 import { percentile } from './stats';
 
 export interface WriteLoadResult {
@@ -12,6 +13,8 @@ export interface WriteLoadResult {
 
 const SKUS = Array.from({ length: 10 }, (_, i) => `SKU-${i}`);
 const MAX_WORKERS = 64;
+/** One caller owns every cart of a bench run; its token outlives any run. */
+const AUTHORIZATION = bearer();
 const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)];
 
 class Tally {
@@ -45,7 +48,11 @@ function addItem(agent: Agent, url: URL, cartIds: string[], tally: Tally, schedu
         port: url.port,
         method: 'POST',
         path: `/carts/${pick(cartIds)}/items`,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          authorization: AUTHORIZATION,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
       },
       (response) => {
         response.resume();

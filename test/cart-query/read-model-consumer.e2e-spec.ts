@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { CART_EVENTS_PARTITIONS } from '@converge/contracts';
+import { CART_EVENTS_PARTITIONS, type CartEvent } from '@converge/contracts';
 import { type InboundMessage, KafkajsEventBroker } from '@converge/kafka';
 import { SessionToken, SessionTokenCodec } from '@converge/session-token';
 import { asMessage, CartEventStream } from '../support/cart-event-stream';
@@ -8,7 +8,7 @@ import { eventually } from '../support/eventually';
 import { requestJson } from '../support/http';
 import { ServiceProcess } from '../support/service-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { TEST_SESSION_SECRET, testKafkaBrokers, uniqueName } from '../support/test-env';
+import { bearer, TEST_SESSION_SECRET, testKafkaBrokers, testSecretsEnv, uniqueName } from '../support/test-env';
 
 type CartBody = { id: string; version: number; items: Array<{ sku: string; quantity: number }>; updatedAt: string };
 const SESSION_WAIT_MS = 800;
@@ -36,7 +36,7 @@ describe('Cart-Query applies events from the topic exactly once and in order', (
     env = {
       CART_QUERY_DATABASE_URL: db.url,
       KAFKA_BROKERS: testKafkaBrokers(),
-      SESSION_TOKEN_SECRET: TEST_SESSION_SECRET,
+      ...testSecretsEnv(),
       CART_EVENTS_TOPIC: topic,
       CART_QUERY_GROUP_ID: uniqueName('cart-query'),
       SESSION_WAIT_MS: String(SESSION_WAIT_MS),
@@ -55,7 +55,9 @@ describe('Cart-Query applies events from the topic exactly once and in order', (
 
   const publish = (...events: Parameters<typeof asMessage>[0][]) => broker.publish(topic, events.map(asMessage));
   const read = (cartId: string, token?: string, url = service.url) =>
-    requestJson<CartBody>(`${url}/carts/${cartId}`, { headers: token ? { 'X-Session-Token': token } : {} });
+    requestJson<CartBody>(`${url}/carts/${cartId}`, {
+      headers: { Authorization: bearer(), ...(token ? { 'X-Session-Token': token } : {}) },
+    });
   const readVersion = (cartId: string, version: number) =>
     eventually(async () => {
       const { status, body } = await read(cartId);
@@ -91,7 +93,11 @@ describe('Cart-Query applies events from the topic exactly once and in order', (
     await publish(created, first);
     await readVersion(cart.cartId, 1);
 
-    const forgedStale = { ...first, eventId: randomUUID(), payload: { sku: 'sku', quantity: 500, lineQuantity: 999 } };
+    const forgedStale = {
+      ...first,
+      eventId: randomUUID(),
+      payload: { sku: 'sku', quantity: 500, lineQuantity: 999 },
+    } as CartEvent;
     const next = cart.added('sku', 1);
     await publish(first, created, forgedStale, first, next);
 

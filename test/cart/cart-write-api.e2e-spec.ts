@@ -2,7 +2,7 @@ import { traceIdOf } from '@converge/contracts';
 import { SessionToken, SessionTokenCodec } from '@converge/session-token';
 import { ServiceProcess } from '../support/service-process';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { TEST_SESSION_SECRET, testKafkaBrokers, uniqueName } from '../support/test-env';
+import { TEST_OWNER, TEST_SESSION_SECRET, testKafkaBrokers, testSecretsEnv, uniqueName } from '../support/test-env';
 import { CartAnswer, CartBody, CartWriteClient } from './cart-write-client';
 import { CartWriteDatabase } from './cart-write-database';
 
@@ -48,7 +48,7 @@ describe('Cart write API', () => {
     service = await ServiceProcess.start('cart', {
       CART_DATABASE_URL: db.url,
       KAFKA_BROKERS: testKafkaBrokers(),
-      SESSION_TOKEN_SECRET: TEST_SESSION_SECRET,
+      ...testSecretsEnv(),
       CART_EVENTS_TOPIC: topic,
       // The tests read outbox rows: published ones must outlive the run.
       OUTBOX_RETENTION_MS: String(24 * 60 * 60 * 1000),
@@ -99,7 +99,7 @@ describe('Cart write API', () => {
               version: 0,
               occurredAt: updatedAt,
               schemaVersion: 1,
-              payload: {},
+              payload: { owner: TEST_OWNER },
             },
             headers: { traceparent: expect.stringMatching(TRACEPARENT) },
           },
@@ -229,7 +229,7 @@ describe('Cart write API', () => {
       expect(committed.items).toEqual([{ sku: 'A-1', quantity: 5 }]);
       expect(committed.outbox.map((row) => row.payload)).toEqual(
         [
-          ['CartCreated', {}],
+          ['CartCreated', { owner: TEST_OWNER }],
           ['ItemAdded', { sku: 'B-2', quantity: 2, lineQuantity: 2 }],
           ['ItemAdded', { sku: 'A-1', quantity: 3, lineQuantity: 3 }],
           ['ItemAdded', { sku: 'A-1', quantity: 4, lineQuantity: 7 }],

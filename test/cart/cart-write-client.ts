@@ -1,5 +1,6 @@
 import type { ErrorBody } from '@converge/platform';
 import { JsonResponse, requestJson } from '../support/http';
+import { bearer } from '../support/test-env';
 
 export interface CartBody {
   id: string;
@@ -12,9 +13,15 @@ export type CartAnswer = JsonResponse<CartBody & ErrorBody>;
 
 export type RequestHeaders = Record<string, string>;
 
-/** The Cart write API as a client sees it: JSON in, JSON out, headers as given. */
+/**
+ * The Cart write API as a client sees it: JSON in, JSON out, headers as given, as the tests'
+ * owner unless the headers carry another Authorization.
+ */
 export class CartWriteClient {
-  constructor(private readonly baseUrl: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly authorization: string = bearer(),
+  ) {}
 
   createCart(headers: RequestHeaders = {}, body?: string): Promise<CartAnswer> {
     return this.send('POST', '/carts', body, headers);
@@ -32,14 +39,15 @@ export class CartWriteClient {
     return this.send('DELETE', `/carts/${cartId}/items/${sku}`, undefined, headers);
   }
 
-  getCart(cartId: string): Promise<CartAnswer> {
-    return this.send('GET', `/carts/${cartId}`);
+  getCart(cartId: string, headers: RequestHeaders = {}): Promise<CartAnswer> {
+    return this.send('GET', `/carts/${cartId}`, undefined, headers);
   }
 
   /** A request exactly as given: for malformed bodies and content types. */
   send(method: string, path: string, body?: string, headers: RequestHeaders = {}): Promise<CartAnswer> {
     const contentType: RequestHeaders = body === undefined ? {} : { 'Content-Type': 'application/json' };
-    return requestJson(`${this.baseUrl}${path}`, { method, body, headers: { ...contentType, ...headers } });
+    const auth: RequestHeaders = { Authorization: this.authorization };
+    return requestJson(`${this.baseUrl}${path}`, { method, body, headers: { ...auth, ...contentType, ...headers } });
   }
 
   /** A new cart's id; fails the test if creation fails. */

@@ -4,7 +4,7 @@ import { eventually } from '../support/eventually';
 import { requestJson } from '../support/http';
 import { freePort, ServiceProcess } from '../support/service-process';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { TEST_SESSION_SECRET, testKafkaBrokers } from '../support/test-env';
+import { TEST_AUTH_SECRET, TEST_SESSION_SECRET, testKafkaBrokers, testSecretsEnv } from '../support/test-env';
 
 type HealthReport = { details: Record<string, { status: string }> };
 
@@ -22,7 +22,7 @@ describe('both services start on real infrastructure', () => {
     await Promise.all([cartDb.drop(), queryDb.drop()]);
   });
 
-  const baseEnv = () => ({ KAFKA_BROKERS: testKafkaBrokers(), SESSION_TOKEN_SECRET: TEST_SESSION_SECRET });
+  const baseEnv = () => ({ KAFKA_BROKERS: testKafkaBrokers(), ...testSecretsEnv() });
 
   it.each([
     ['cart', () => ({ CART_DATABASE_URL: cartDb.url })],
@@ -40,6 +40,13 @@ describe('both services start on real infrastructure', () => {
       const docs = await fetch(`${service.url}/docs`);
       expect(docs.status).toBe(200);
       expect(await docs.text()).toContain('swagger');
+      // The page documents the bearer scheme and holds no secret.
+      const spec = await fetch(`${service.url}/docs-json`);
+      const text = await spec.text();
+      expect(JSON.parse(text)).toMatchObject({
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      });
+      for (const secret of Object.values(testSecretsEnv())) expect(text).not.toContain(secret);
       expect(await service.stop('SIGTERM')).toBe(0);
     },
   );
@@ -62,6 +69,8 @@ describe('both services start on real infrastructure', () => {
 
   it.each([
     ['SESSION_TOKEN_SECRET', { SESSION_TOKEN_SECRET: 'too-short' }, 'SESSION_TOKEN_SECRET must be at least 32 bytes'],
+    ['AUTH_JWT_SECRET', { AUTH_JWT_SECRET: 'too-short' }, 'AUTH_JWT_SECRET must be at least 32 bytes'],
+    ['missing AUTH_JWT_SECRET', { AUTH_JWT_SECRET: undefined }, 'AUTH_JWT_SECRET is required'],
     ['CART_PORT', { CART_PORT: 'eighty' }, 'CART_PORT'],
     ['CART_DATABASE_URL', { CART_DATABASE_URL: 'mysql://nope' }, 'CART_DATABASE_URL must be a postgres URL'],
     ['KAFKA_BROKERS', { KAFKA_BROKERS: 'no-port' }, 'KAFKA_BROKERS must be a comma-separated list of host:port'],
@@ -75,5 +84,6 @@ describe('both services start on real infrastructure', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(message);
     expect(result.stderr).not.toContain(TEST_SESSION_SECRET);
+    expect(result.stderr).not.toContain(TEST_AUTH_SECRET);
   });
 });

@@ -6,7 +6,7 @@ import { CartEventStream } from '../support/cart-event-stream';
 import { eventually } from '../support/eventually';
 import { requestJson } from '../support/http';
 import { TestStack } from '../support/stack';
-import { testKafkaBrokers, uniqueName } from '../support/test-env';
+import { bearer, testKafkaBrokers, uniqueName } from '../support/test-env';
 import { isPoison, type PoisonMessage, poisonFor, poisonSpec } from './poison-messages';
 
 type CartBody = { id: string; version: number; items: Array<{ sku: string; quantity: number }> };
@@ -62,7 +62,8 @@ describe('Cart-Query under poison on its topic', () => {
     await stack?.stop();
   });
 
-  const readCart = (cartId: string) => requestJson<CartBody>(`${stack.query[0].url}/carts/${cartId}`);
+  const readCart = (cartId: string) =>
+    requestJson<CartBody>(`${stack.query[0].url}/carts/${cartId}`, { headers: { Authorization: bearer() } });
 
   async function expectAlive(): Promise<void> {
     expect(stack.query[0].exited).toBe(false);

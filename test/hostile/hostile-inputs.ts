@@ -1,6 +1,7 @@
 import fc from 'fast-check';
+import { AccessTokenIssuer, AccessTokenVerifier } from '@converge/access-token';
 import { SessionToken, SessionTokenCodec } from '@converge/session-token';
-import { TEST_SESSION_SECRET } from '../support/test-env';
+import { bearer, TEST_AUTH_SECRET, TEST_SESSION_SECRET, testAccessToken } from '../support/test-env';
 
 /**
  * Arbitraries for what a hostile client sends. Each produces the text as it goes on the wire, so a
@@ -50,6 +51,8 @@ const NASTY_STRINGS = [
   ';',
   'a'.repeat(65),
 ];
+
+const verifier = new AccessTokenVerifier(TEST_AUTH_SECRET);
 
 export const hostileText: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(...NASTY_STRINGS),
@@ -390,3 +393,52 @@ export const traceparent: fc.Arbitrary<string | undefined> = fc.oneof(
   fc.constantFrom('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', 'ff-00-00-00', '00-'.repeat(200)),
   headerSafeText,
 );
+
+const otherIssuer = new AccessTokenIssuer(`${TEST_AUTH_SECRET}-of-another-deployment`);
+const segment = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/**
+ * Authorization headers: mostly the watched cart's owner, so the rest of the request is reached;
+ * otherwise another caller (404 for the watched cart), or no token, or one that must never
+ * verify: expired, signed elsewhere, unsigned, forged, oversized, repeated, another scheme.
+ */
+export function authorization(owner: string): fc.Arbitrary<string | string[] | undefined> {
+  const refused = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(`Bearer ${testAccessToken(owner, -60)}`),
+    fc.constant(`Bearer ${otherIssuer.issue(owner)}`),
+    fc.constant(`Bearer ${segment({ alg: 'none', typ: 'JWT' })}.${segment({ sub: owner, exp: 4e9 })}.`),
+    fc.constant(`Bearer ${testAccessToken(owner).replace(/\.[^.]+$/, '.AAAA')}`),
+    fc.constant(`Bearer ${'a'.repeat(5000)}.b.c`),
+    fc.constant<string[]>([bearer(owner), bearer(owner)]),
+    fc.constant(`Basic ${Buffer.from(`${owner}:x`).toString('base64')}`),
+    // What node:http will put on the wire: printable ASCII.
+    hostileText.filter((text) => /^[\x20-\x7e]*$/.test(text)).map((text) => `Bearer ${text}`),
+  );
+  return fc.oneof(
+    { arbitrary: fc.constant(bearer(owner)), weight: 8 },
+    { arbitrary: fc.constant(bearer(`${owner}-not`)), weight: 1 },
+    { arbitrary: refused, weight: 2 },
+  );
+}
+
+/** Whether the header names this owner with a token the stack accepts. */
+export function authorizes(header: string | string[] | undefined, owner: string): boolean {
+  if (typeof header !== 'string') return false;
+  try {
+    return verifier.verify(header.trim()).owner === owner;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the header carries any token the stack accepts, whoever it names. */
+export function authenticates(header: string | string[] | undefined): boolean {
+  if (typeof header !== 'string') return false;
+  try {
+    verifier.verify(header.trim());
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -4,6 +4,9 @@ import { TestStack } from '../support/stack';
 import {
   addItemBody,
   anyToken,
+  authenticates,
+  authorization,
+  authorizes,
   contentType,
   createCartBody,
   forgedToken,
@@ -17,6 +20,7 @@ import {
   unknownUuid,
 } from './hostile-inputs';
 import { rawRequest, rawWire, type RawAnswer } from './raw-http';
+import { bearer, TEST_OWNER } from '../support/test-env';
 import { WriteModel } from './write-model';
 
 const SESSION_WAIT_MS = 500;
@@ -90,13 +94,17 @@ describe('the HTTP edge under hostile input', () => {
     cartUrl = stack.cart[0].url;
     queryUrl = stack.query[0].url;
     writeModel = await WriteModel.connect(stack.cartDb.url);
-    const created = await rawRequest(cartUrl, { method: 'POST', path: '/carts' });
+    const created = await rawRequest(cartUrl, {
+      method: 'POST',
+      path: '/carts',
+      headers: { authorization: bearer(TEST_OWNER) },
+    });
     watched = (created.json as { id: string }).id;
     for (const sku of LINE_SKUS) {
       const added = await rawRequest(cartUrl, {
         method: 'POST',
         path: `/carts/${watched}/items`,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: bearer(TEST_OWNER) },
         body: JSON.stringify({ sku, quantity: MAX_LINE_QUANTITY }),
       });
       if (added.status !== 200) throw new Error(`filling the watched cart answered ${added.status}: ${added.text}`);
@@ -149,12 +157,14 @@ describe('the HTTP edge under hostile input', () => {
         anyToken(watched),
         ifMatch,
         traceparent,
-        async (cart, query, body, type, token, condition, trace) => {
+        authorization(TEST_OWNER),
+        async (cart, query, body, type, token, condition, trace, auth) => {
           await expectRefusedUnchanged(() =>
             rawRequest(cartUrl, {
               method: 'POST',
               path: `/carts/${cart}/items${query}`,
               headers: headers({
+                authorization: auth,
                 'content-type': body === undefined ? undefined : type,
                 'x-session-token': token,
                 'if-match': condition,
@@ -179,12 +189,14 @@ describe('the HTTP edge under hostile input', () => {
         contentType,
         anyToken(watched),
         ifMatch,
-        async (cart, sku, query, body, type, token, condition) => {
+        authorization(TEST_OWNER),
+        async (cart, sku, query, body, type, token, condition, auth) => {
           await expectRefusedUnchanged(() =>
             rawRequest(cartUrl, {
               method: 'PATCH',
               path: `/carts/${cart}/items/${sku}${query}`,
               headers: headers({
+                authorization: auth,
                 'content-type': body === undefined ? undefined : type,
                 'x-session-token': token,
                 'if-match': condition,
@@ -207,12 +219,18 @@ describe('the HTTP edge under hostile input', () => {
         strayBody,
         anyToken(watched),
         ifMatch,
-        async (cart, sku, query, body, token, condition) => {
+        authorization(TEST_OWNER),
+        async (cart, sku, query, body, token, condition, auth) => {
           await expectRefusedUnchanged(() =>
             rawRequest(cartUrl, {
               method: 'DELETE',
               path: `/carts/${cart}/items/${sku}${query}`,
-              headers: headers({ 'content-type': body?.[1], 'x-session-token': token, 'if-match': condition }),
+              headers: headers({
+                authorization: auth,
+                'content-type': body?.[1],
+                'x-session-token': token,
+                'if-match': condition,
+              }),
               body: body?.[0],
             }),
           );
@@ -233,14 +251,16 @@ describe('the HTTP edge under hostile input', () => {
         contentType,
         anyToken(watched),
         traceparent,
-        async (path, body, type, token, trace) => {
+        authorization(TEST_OWNER),
+        async (path, body, type, token, trace, auth) => {
           // A valid creation is not hostile: something in the request must be wrong.
-          fc.pre(!(benignBody(body) && tokenVerifies(token)));
+          fc.pre(!(benignBody(body) && tokenVerifies(token) && authenticates(auth)));
           await expectRefusedUnchanged(() =>
             rawRequest(cartUrl, {
               method: 'POST',
               path,
               headers: headers({
+                authorization: auth,
                 'content-type': body === undefined ? undefined : type,
                 'x-session-token': token,
                 traceparent: trace,
@@ -261,12 +281,13 @@ describe('the HTTP edge under hostile input', () => {
         querySuffix,
         strayBody,
         anyToken(watched),
-        async (cart, query, body, token) => {
+        authorization(TEST_OWNER),
+        async (cart, query, body, token, auth) => {
           await expectRefusedUnchanged(() =>
             rawRequest(cartUrl, {
               method: 'GET',
               path: `/carts/${cart}${query}`,
-              headers: headers({ 'content-type': body?.[1], 'x-session-token': token }),
+              headers: headers({ authorization: auth, 'content-type': body?.[1], 'x-session-token': token }),
               body: body?.[0],
             }),
           );
@@ -289,14 +310,17 @@ describe('the HTTP edge under hostile input', () => {
         querySuffix,
         strayBody,
         fc.oneof({ arbitrary: forgedToken(watched), weight: 3 }, { arbitrary: anyToken(watched), weight: 1 }),
-        async (cart, query, body, token) => {
-          // The watched cart with a token that verifies is a valid read.
-          fc.pre(!(decodedSegment(cart)?.toLowerCase() === watched && tokenVerifies(token)));
+        authorization(TEST_OWNER),
+        async (cart, query, body, token, auth) => {
+          // The watched cart, read by its owner with a token that verifies, is a valid read.
+          fc.pre(
+            !(decodedSegment(cart)?.toLowerCase() === watched && tokenVerifies(token) && authorizes(auth, TEST_OWNER)),
+          );
           await expectRefusedUnchanged(() =>
             rawRequest(queryUrl, {
               method: 'GET',
               path: `/carts/${cart}${query}`,
-              headers: headers({ 'content-type': body?.[1], 'x-session-token': token }),
+              headers: headers({ authorization: auth, 'content-type': body?.[1], 'x-session-token': token }),
               body: body?.[0],
             }),
           );
@@ -332,7 +356,7 @@ describe('the HTTP edge under hostile input', () => {
               return rawRequest(cartUrl, {
                 method,
                 path,
-                headers: headers({ 'content-type': type }),
+                headers: headers({ authorization: bearer(TEST_OWNER), 'content-type': type }),
                 body,
                 chunked: framing === 'chunked',
               });
@@ -342,7 +366,8 @@ describe('the HTTP edge under hostile input', () => {
             return rawWire(
               cartUrl,
               Buffer.from(
-                `${method} ${path} HTTP/1.1\r\nHost: localhost\r\n${typeLines.join('')}` +
+                `${method} ${path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: ${bearer(TEST_OWNER)}\r\n` +
+                  typeLines.join('') +
                   `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, 64)}`,
               ),
             );
@@ -420,6 +445,7 @@ describe('the HTTP edge under hostile input', () => {
         const head = [
           'line' in mangle ? mangle.line : base.line(),
           'Host: localhost',
+          `Authorization: ${bearer(TEST_OWNER)}`,
           ...base.headers,
           ...('header' in mangle ? [mangle.header] : []),
           'Connection: close',

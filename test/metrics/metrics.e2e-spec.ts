@@ -2,6 +2,7 @@ import { CART_EVENTS_PARTITIONS } from '@converge/contracts';
 import { CartClient } from '../support/cart-client';
 import { eventually } from '../support/eventually';
 import { TestStack } from '../support/stack';
+import { bearer } from '../support/test-env';
 import { scrape, valueOf } from './prometheus-text';
 
 const ADD_ITEM_ROUTE = '/carts/:cartId/items';
@@ -33,7 +34,7 @@ describe('Prometheus metrics at GET /metrics', () => {
     for (const body of [JSON.stringify({ sku: 'apple', quantity: -3 }), '{"sku":']) {
       const rejected = await fetch(`${stack.cart[0].url}/carts/${cartIds[0]}/items`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', Authorization: bearer() },
         body,
       });
       expect(rejected.status).toBe(400);

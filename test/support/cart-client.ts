@@ -1,4 +1,5 @@
 import { requestJson, type JsonResponse } from './http';
+import { bearer } from './test-env';
 
 export interface CartBody {
   id: string;
@@ -11,12 +12,19 @@ export interface CartAnswer extends JsonResponse<CartBody> {
   token?: string;
 }
 
-/** Speaks the Cart and Cart-Query REST contract, passing the session token along when given one. */
+/**
+ * Speaks the Cart and Cart-Query REST contract as one caller (the tests' owner unless given
+ * another Authorization), passing the session token along when given one.
+ */
 export class CartClient {
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly authorization: string = bearer(),
+  ) {}
 
   private async call(path: string, init: RequestInit, token?: string): Promise<CartAnswer> {
     const headers = new Headers(init.headers);
+    headers.set('Authorization', this.authorization);
     if (token) headers.set('X-Session-Token', token);
     if (init.body !== undefined) headers.set('Content-Type', 'application/json');
     const answer = await requestJson<CartBody>(`${this.baseUrl}${path}`, { ...init, headers });

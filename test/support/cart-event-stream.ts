@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { CartEvent } from '@converge/contracts';
+import { TEST_OWNER } from './test-env';
 
 /** Builds one cart's events in version order, as the write side would publish them. */
 export class CartEventStream {
   readonly cartId = randomUUID();
+
+  /** The tests' owner by default, so the tests' clients may read the cart. */
+  constructor(readonly owner = TEST_OWNER) {}
+
   private version = -1;
   private readonly lines = new Map<string, number>();
 
@@ -29,7 +34,7 @@ export class CartEventStream {
   }
 
   created(): CartEvent {
-    return { ...this.envelope(), type: 'CartCreated', version: 0, payload: {} } as CartEvent;
+    return { ...this.envelope(), type: 'CartCreated', version: 0, payload: { owner: this.owner } };
   }
 
   added(sku: string, quantity: number): CartEvent {

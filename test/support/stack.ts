@@ -2,7 +2,7 @@ import { cartEventTopics } from '@converge/contracts';
 import { KafkajsEventBroker } from '@converge/kafka';
 import { ServiceProcess } from './service-process';
 import { createTestDatabase, type TestDatabase } from './test-database';
-import { TEST_SESSION_SECRET, testKafkaBrokers, uniqueName } from './test-env';
+import { testKafkaBrokers, testSecretsEnv, uniqueName } from './test-env';
 
 export interface StackOptions {
   carts?: number;
@@ -46,7 +46,7 @@ export class TestStack {
     }
     const stack = new TestStack(cartDb, queryDb, topic, {
       KAFKA_BROKERS: brokers,
-      SESSION_TOKEN_SECRET: TEST_SESSION_SECRET,
+      ...testSecretsEnv(),
       CART_EVENTS_TOPIC: topic,
       CART_QUERY_GROUP_ID: uniqueName('cart-query'),
       CART_DATABASE_URL: cartDb.url,

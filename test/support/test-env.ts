@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { AccessTokenIssuer } from '@converge/access-token';
 
 /** A name no other test uses: for topics, consumer groups and databases. */
 export function uniqueName(prefix: string): string {
@@ -18,3 +19,23 @@ export function testPostgresUrl(): string {
 }
 
 export const TEST_SESSION_SECRET = 'converge-test-session-secret-0123456789abcdef';
+
+export const TEST_AUTH_SECRET = 'converge-test-access-token-secret-0123456789';
+/** Who the tests act as, unless a test is about another caller. */
+export const TEST_OWNER = 'test-owner';
+
+const issuer = new AccessTokenIssuer(TEST_AUTH_SECRET);
+
+/** An access token the test stacks accept: `Authorization: Bearer <this>`. */
+export function testAccessToken(owner = TEST_OWNER, ttlSeconds?: number): string {
+  return issuer.issue(owner, ttlSeconds);
+}
+
+export function bearer(owner = TEST_OWNER): string {
+  return `Bearer ${testAccessToken(owner)}`;
+}
+
+/** The secrets every test service needs, as its environment names them. */
+export function testSecretsEnv(): { SESSION_TOKEN_SECRET: string; AUTH_JWT_SECRET: string } {
+  return { SESSION_TOKEN_SECRET: TEST_SESSION_SECRET, AUTH_JWT_SECRET: TEST_AUTH_SECRET };
+}

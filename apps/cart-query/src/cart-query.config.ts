@@ -7,6 +7,7 @@ import {
   portVar,
   postgresUrlVar,
   sessionTokenSecretVar,
+  authJwtSecretVar,
   topicVar,
 } from '@converge/platform';
 import { CART_EVENTS_TOPIC, deadLetterTopicOf } from '@converge/contracts';
@@ -17,6 +18,7 @@ const cartQueryEnv = z
     CART_QUERY_DATABASE_URL: postgresUrlVar('postgres://postgres@127.0.0.1:5432/cart_query'),
     KAFKA_BROKERS: kafkaBrokersVar,
     SESSION_TOKEN_SECRET: sessionTokenSecretVar,
+    AUTH_JWT_SECRET: authJwtSecretVar,
     LOG_LEVEL: logLevelVar,
     CART_EVENTS_TOPIC: topicVar(CART_EVENTS_TOPIC),
     CART_QUERY_GROUP_ID: z.string().min(1).max(200).default('cart-query'),
@@ -28,6 +30,7 @@ const cartQueryEnv = z
     databaseUrl: env.CART_QUERY_DATABASE_URL,
     kafkaBrokers: env.KAFKA_BROKERS,
     sessionTokenSecret: env.SESSION_TOKEN_SECRET,
+    authJwtSecret: env.AUTH_JWT_SECRET,
     logLevel: env.LOG_LEVEL,
     eventsTopic: env.CART_EVENTS_TOPIC,
     deadLetterTopic: deadLetterTopicOf(env.CART_EVENTS_TOPIC),

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessTokenModule } from '@converge/access-token';
 import { EVENT_BROKER, KafkajsEventBroker } from '@converge/kafka';
 import { HealthHttpController, MetricsModule, postgresOptions, SchemaMigrator } from '@converge/platform';
 import { SessionTokenCodec } from '@converge/session-token';
@@ -28,6 +29,10 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     }),
     TerminusModule,
     MetricsModule,
+    AccessTokenModule.forRoot({
+      configKey: cartQueryConfig.KEY,
+      secret: (config: CartQueryConfig) => config.authJwtSecret,
+    }),
   ],
   controllers: [HealthHttpController, GetCartHttpController, ApplyCartEventsKafkaController],
   providers: [

@@ -7,6 +7,7 @@ import {
   portVar,
   postgresUrlVar,
   sessionTokenSecretVar,
+  authJwtSecretVar,
   topicVar,
 } from '@converge/platform';
 import { CART_EVENTS_TOPIC } from '@converge/contracts';
@@ -17,6 +18,7 @@ const cartEnv = z
     CART_DATABASE_URL: postgresUrlVar('postgres://postgres@127.0.0.1:5432/cart'),
     KAFKA_BROKERS: kafkaBrokersVar,
     SESSION_TOKEN_SECRET: sessionTokenSecretVar,
+    AUTH_JWT_SECRET: authJwtSecretVar,
     LOG_LEVEL: logLevelVar,
     CART_EVENTS_TOPIC: topicVar(CART_EVENTS_TOPIC),
     OUTBOX_RELAY_MODE: z.enum(['notify', 'poll']).default('notify'),
@@ -29,6 +31,7 @@ const cartEnv = z
     databaseUrl: env.CART_DATABASE_URL,
     kafkaBrokers: env.KAFKA_BROKERS,
     sessionTokenSecret: env.SESSION_TOKEN_SECRET,
+    authJwtSecret: env.AUTH_JWT_SECRET,
     logLevel: env.LOG_LEVEL,
     eventsTopic: env.CART_EVENTS_TOPIC,
     outbox: {

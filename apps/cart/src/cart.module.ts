@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessTokenModule } from '@converge/access-token';
 import { EVENT_BROKER, type EventBroker, KafkajsEventBroker } from '@converge/kafka';
 import { OUTBOX_RELAY, OutboxRelay } from '@converge/outbox';
 import {
@@ -38,6 +39,7 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     }),
     TerminusModule,
     MetricsModule,
+    AccessTokenModule.forRoot({ configKey: cartConfig.KEY, secret: (config: CartConfig) => config.authJwtSecret }),
   ],
   controllers: [
     HealthHttpController,

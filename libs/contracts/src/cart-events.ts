@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_LINE_QUANTITY, SKU_PATTERN } from './cart-rules';
+import { MAX_LINE_QUANTITY, MAX_OWNER_LENGTH, OWNER_PATTERN, SKU_PATTERN } from './cart-rules';
 
 export const CART_EVENTS_TOPIC = 'cart.events';
 export const CART_EVENTS_DEAD_LETTER_TOPIC = 'cart.events.dlq';
@@ -32,8 +32,14 @@ const envelope = {
   schemaVersion: z.literal(CART_EVENT_SCHEMA_VERSION),
 };
 
+/** The owner travels with the cart so the read side enforces access without asking the write side. */
 const cartCreated = z
-  .object({ ...envelope, type: z.literal('CartCreated'), version: z.literal(0), payload: z.object({}).strict() })
+  .object({
+    ...envelope,
+    type: z.literal('CartCreated'),
+    version: z.literal(0),
+    payload: z.object({ owner: z.string().min(1).max(MAX_OWNER_LENGTH).regex(OWNER_PATTERN) }).strict(),
+  })
   .strict();
 
 /** Carries the resulting line quantity too, so the read model sets state instead of adding deltas. */

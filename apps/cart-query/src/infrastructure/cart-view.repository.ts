@@ -5,6 +5,7 @@ import type { CartLine, CartView } from '../read-model/cart-view';
 
 interface CartViewRow {
   id: string;
+  owner: string;
   version: number;
   items: CartLine[];
   updated_at: Date;
@@ -12,6 +13,7 @@ interface CartViewRow {
 
 const toView = (row: CartViewRow): CartView => ({
   id: row.id,
+  owner: row.owner,
   version: row.version,
   items: row.items,
   updatedAt: row.updated_at.toISOString(),
@@ -22,9 +24,10 @@ export class CartViewRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async find(cartId: string): Promise<CartView | undefined> {
-    const rows = (await this.dataSource.query('SELECT id, version, items, updated_at FROM cart_views WHERE id = $1', [
-      cartId,
-    ])) as CartViewRow[];
+    const rows = (await this.dataSource.query(
+      'SELECT id, owner, version, items, updated_at FROM cart_views WHERE id = $1',
+      [cartId],
+    )) as CartViewRow[];
     return rows[0] && toView(rows[0]);
   }
 
@@ -32,7 +35,7 @@ export class CartViewRepository {
   async lockForUpdate(sql: SqlExecutor, cartIds: string[]): Promise<Map<string, CartView>> {
     if (cartIds.length === 0) return new Map();
     const rows = (await sql.query(
-      'SELECT id, version, items, updated_at FROM cart_views WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
+      'SELECT id, owner, version, items, updated_at FROM cart_views WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
       [cartIds],
     )) as CartViewRow[];
     return new Map(rows.map((row) => [row.id, toView(row)]));
@@ -42,8 +45,8 @@ export class CartViewRepository {
   async save(sql: SqlExecutor, views: CartView[]): Promise<void> {
     if (views.length === 0) return;
     await sql.query(
-      `INSERT INTO cart_views (id, version, items, updated_at)
-       SELECT * FROM unnest($1::uuid[], $2::int[], $3::jsonb[], $4::timestamptz[])
+      `INSERT INTO cart_views (id, version, items, updated_at, owner)
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::jsonb[], $4::timestamptz[], $5::text[])
        ON CONFLICT (id) DO UPDATE
          SET version = EXCLUDED.version, items = EXCLUDED.items, updated_at = EXCLUDED.updated_at
          WHERE cart_views.version < EXCLUDED.version`,
@@ -52,6 +55,7 @@ export class CartViewRepository {
         views.map((v) => v.version),
         views.map((v) => JSON.stringify(v.items)),
         views.map((v) => v.updatedAt),
+        views.map((v) => v.owner),
       ],
     );
   }

@@ -15,13 +15,14 @@ describe('applyCartEvent', () => {
 
   it('builds the same cart the write side holds, lines sorted by sku in byte order', () => {
     const view = replay([
-      { ...envelope(), type: 'CartCreated', version: 0, payload: {} },
+      { ...envelope(), type: 'CartCreated', version: 0, payload: { owner: 'alice' } },
       { ...envelope(), type: 'ItemAdded', version: 1, payload: { sku: 'b', quantity: 2, lineQuantity: 2 } },
       { ...envelope(), type: 'ItemAdded', version: 2, payload: { sku: 'B', quantity: 1, lineQuantity: 1 } },
       { ...envelope(), type: 'ItemAdded', version: 3, payload: { sku: 'b', quantity: 3, lineQuantity: 5 } },
     ]);
     expect(view).toEqual({
       id: cartId,
+      owner: 'alice',
       version: 3,
       items: [
         { sku: 'B', quantity: 1 },
@@ -33,7 +34,7 @@ describe('applyCartEvent', () => {
 
   it('sets, zeroes and removes lines', () => {
     const view = replay([
-      { ...envelope(), type: 'CartCreated', version: 0, payload: {} },
+      { ...envelope(), type: 'CartCreated', version: 0, payload: { owner: 'alice' } },
       { ...envelope(), type: 'ItemQuantitySet', version: 1, payload: { sku: 'x', quantity: 7 } },
       { ...envelope(), type: 'ItemQuantitySet', version: 2, payload: { sku: 'y', quantity: 1 } },
       { ...envelope(), type: 'ItemQuantitySet', version: 3, payload: { sku: 'x', quantity: 0 } },

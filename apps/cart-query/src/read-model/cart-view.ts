@@ -5,9 +5,11 @@ export interface CartLine {
   quantity: number;
 }
 
-/** The read model of one cart: the same body the write side answers with. */
+/** The read model of one cart: the same body the write side answers with, and its owner. */
 export interface CartView {
   id: string;
+  /** From CartCreated: the only caller this cart is shown to. */
+  owner: string;
   version: number;
   items: CartLine[];
   updatedAt: string;
@@ -25,11 +27,11 @@ function withLine(items: CartLine[], sku: string, quantity: number): CartLine[] 
  * next version, so this only describes what each event means.
  */
 export function applyCartEvent(view: CartView | undefined, event: CartEvent): CartView {
-  const base: CartView = view ?? { id: event.cartId, version: -1, items: [], updatedAt: event.occurredAt };
+  const base: CartView = view ?? { id: event.cartId, owner: '', version: -1, items: [], updatedAt: event.occurredAt };
   const next = { ...base, version: event.version, updatedAt: event.occurredAt };
   switch (event.type) {
     case 'CartCreated':
-      return { ...next, items: [] };
+      return { ...next, owner: event.payload.owner, items: [] };
     case 'ItemAdded':
       return { ...next, items: withLine(base.items, event.payload.sku, event.payload.lineQuantity) };
     case 'ItemQuantitySet':

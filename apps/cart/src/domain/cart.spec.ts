@@ -2,6 +2,7 @@ import { cartEventSchema, MAX_CART_LINES, MAX_LINE_QUANTITY } from '@converge/co
 import { Cart, type CartLine } from './cart';
 import {
   CartLineLimitError,
+  CartNotFoundError,
   InvalidQuantityError,
   InvalidSkuError,
   LineNotFoundError,
@@ -10,11 +11,12 @@ import {
 } from './cart.errors';
 
 const CART_ID = '3f2b8a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
+const OWNER = 'alice';
 const CREATED_AT = new Date('2026-01-01T10:00:00.000Z');
 const NOW = new Date('2026-01-01T10:05:00.123Z');
 
 function cartWith(lines: CartLine[], version = lines.length): Cart {
-  return Cart.restore({ id: CART_ID, version, updatedAt: CREATED_AT, lines });
+  return Cart.restore({ id: CART_ID, owner: OWNER, version, updatedAt: CREATED_AT, lines });
 }
 
 function fullCart(): Cart {
@@ -35,7 +37,7 @@ function expectRejected(cart: Cart, change: (cart: Cart) => unknown, error: new 
 describe('Cart', () => {
   describe('create', () => {
     it('starts empty at version 0 and yields CartCreated at that instant', () => {
-      const { cart, event } = Cart.create(CART_ID, NOW);
+      const { cart, event } = Cart.create(CART_ID, OWNER, NOW);
       expect(snapshot(cart)).toEqual({ version: 0, updatedAt: NOW, items: [] });
       expect(event).toEqual({
         eventId: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -44,14 +46,23 @@ describe('Cart', () => {
         version: 0,
         occurredAt: '2026-01-01T10:05:00.123Z',
         schemaVersion: 1,
-        payload: {},
+        payload: { owner: OWNER },
       });
       expect(cartEventSchema.parse(event)).toEqual(event);
     });
 
     it('gives every event an id of its own', () => {
-      const first = Cart.create(CART_ID, NOW).event.eventId;
-      expect(Cart.create(CART_ID, NOW).event.eventId).not.toBe(first);
+      const first = Cart.create(CART_ID, OWNER, NOW).event.eventId;
+      expect(Cart.create(CART_ID, OWNER, NOW).event.eventId).not.toBe(first);
+    });
+  });
+
+  describe('requireOwner', () => {
+    it('lets the owner through and answers anyone else as if the cart did not exist', () => {
+      const cart = cartWith([]);
+      expect(() => cart.requireOwner(OWNER)).not.toThrow();
+      expect(() => cart.requireOwner('mallory')).toThrow(CartNotFoundError);
+      expect(() => cart.requireOwner('Alice')).toThrow(CartNotFoundError);
     });
   });
 

@@ -9,6 +9,7 @@ import {
 } from '@converge/contracts';
 import {
   CartLineLimitError,
+  CartNotFoundError,
   InvalidQuantityError,
   InvalidSkuError,
   LineNotFoundError,
@@ -24,6 +25,7 @@ export interface CartLine {
 /** A cart as persistence hands it back: trusted, not re-validated. */
 export interface CartState {
   id: string;
+  owner: string;
   version: number;
   updatedAt: Date;
   lines: Iterable<CartLine>;
@@ -40,21 +42,28 @@ type Envelope = Omit<CartEvent, 'type' | 'payload'>;
 export class Cart {
   private constructor(
     readonly id: string,
+    readonly owner: string,
     private currentVersion: number,
     private lastChange: Date,
     private readonly lines: Map<string, number>,
   ) {}
 
-  static create(id: string, now: Date): { cart: Cart; event: CartEventOf<'CartCreated'> } {
-    const cart = new Cart(id, 0, now, new Map());
-    const event: CartEventOf<'CartCreated'> = { ...cart.envelope(), type: 'CartCreated', version: 0, payload: {} };
+  /** The caller who creates a cart owns it; the owner is validated at the edge, from the access token. */
+  static create(id: string, owner: string, now: Date): { cart: Cart; event: CartEventOf<'CartCreated'> } {
+    const cart = new Cart(id, owner, 0, now, new Map());
+    const event: CartEventOf<'CartCreated'> = {
+      ...cart.envelope(),
+      type: 'CartCreated',
+      version: 0,
+      payload: { owner },
+    };
     return { cart, event };
   }
 
   static restore(state: CartState): Cart {
     const lines = new Map<string, number>();
     for (const line of state.lines) lines.set(line.sku, line.quantity);
-    return new Cart(state.id, state.version, state.updatedAt, lines);
+    return new Cart(state.id, state.owner, state.version, state.updatedAt, lines);
   }
 
   get version(): number {
@@ -75,6 +84,14 @@ export class Cart {
   /** 0 when the cart has no line for the sku. */
   quantityOf(sku: string): number {
     return this.lines.get(sku) ?? 0;
+  }
+
+  /**
+   * Only its owner may see or change a cart. To anyone else it answers exactly as a cart that
+   * does not exist, so cart ids cannot be probed for.
+   */
+  requireOwner(caller: string): void {
+    if (caller !== this.owner) throw new CartNotFoundError(this.id);
   }
 
   /** Optimistic concurrency: undefined means the client did not ask for a version. */

@@ -7,11 +7,19 @@ import {
   ApiPayloadTooLargeResponse,
   ApiPreconditionFailedResponse,
   ApiResponse,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { TRACEPARENT_HEADER } from '@converge/contracts';
 import { CartResponse } from './cart.response';
 import { ErrorResponse } from './error.response';
 import { SESSION_TOKEN_HEADER } from '@converge/session-token';
+
+/** Every cart route: the caller proves who they are, and sees only their own carts. */
+export const ApiUnauthenticated = (): MethodDecorator =>
+  ApiUnauthorizedResponse({
+    type: ErrorResponse,
+    description: 'ACCESS_TOKEN_MISSING, ACCESS_TOKEN_INVALID or ACCESS_TOKEN_EXPIRED, with WWW-Authenticate: Bearer.',
+  });
 
 export const ETAG_HEADER = { description: 'The cart version, quoted: "3".', schema: { type: 'string' } };
 
@@ -39,6 +47,7 @@ export function ApiCartWrite(summary: string, status: HttpStatus.OK | HttpStatus
     }),
     ApiBadRequestResponse({ type: ErrorResponse, description: 'Malformed input, If-Match or session token.' }),
     ApiPayloadTooLargeResponse({ type: ErrorResponse, description: 'A body over 16 KiB.' }),
+    ApiUnauthenticated(),
   );
 }
 
@@ -53,7 +62,7 @@ export function ApiCartChange(summary: string): MethodDecorator {
     }),
     ApiNotFoundResponse({
       type: ErrorResponse,
-      description: 'CART_NOT_FOUND, or LINE_NOT_FOUND where a line must exist.',
+      description: 'CART_NOT_FOUND (also for a cart another caller owns), or LINE_NOT_FOUND where a line must exist.',
     }),
     ApiPreconditionFailedResponse({ type: ErrorResponse, description: 'VERSION_MISMATCH: nothing was changed.' }),
   );

@@ -22,6 +22,7 @@ describe('CartReply', () => {
   const cartReply = new CartReply(codec);
   const cart = Cart.restore({
     id: CART_ID,
+    owner: 'alice',
     version: 3,
     updatedAt: new Date('2026-01-01T00:00:00.000Z'),
     lines: [

@@ -8,9 +8,11 @@ import { cartConfig, type CartConfig } from '../cart.config';
 import { Cart, type CartLine } from '../domain/cart';
 import { CartNotFoundError } from '../domain/cart.errors';
 
-/** Which cart to change, and the trace context of the request that changes it. */
+/** Which cart to change, on whose behalf, and the trace context of the request that changes it. */
 export interface CartChangeTarget {
   cartId: string;
+  /** The caller: a cart someone else owns is, to them, a cart that does not exist. */
+  owner: string;
   /** The caller's traceparent, if any; the outbox event carries a child span of it. */
   traceparent?: string;
 }
@@ -27,6 +29,7 @@ export type CartReads = Pick<CartRepository, 'find'>;
 
 interface CartRow {
   id: string;
+  owner: string;
   version: number;
   updated_at: Date;
 }
@@ -56,10 +59,10 @@ export class CartRepository {
     const outbox = outboxInsert(this.outboxMessage(event, traceparent), 4);
     await this.pool.query({
       name: `cart-create-${this.notify}`,
-      text: `WITH cart AS (INSERT INTO carts (id, version, created_at, updated_at) VALUES ($1, $2, $3, $3)),
+      text: `WITH cart AS (INSERT INTO carts (id, version, created_at, updated_at, owner) VALUES ($1, $2, $3, $3, $8)),
                   event AS (${outbox.sql})
              ${this.notify ? OUTBOX_NOTIFY_SQL : 'SELECT 1'}`,
-      values: [cart.id, cart.version, event.occurredAt, ...outbox.parameters],
+      values: [cart.id, cart.version, event.occurredAt, ...outbox.parameters, cart.owner],
     });
     this.committed(event);
   }
@@ -72,6 +75,7 @@ export class CartRepository {
   async change(target: CartChangeTarget, mutate: CartMutation): Promise<Cart> {
     const { cart, event } = await this.inTransaction(async (client) => {
       const locked = await this.loadForUpdate(client, target.cartId);
+      locked.requireOwner(target.owner);
       const change = mutate(locked);
       await this.save(client, locked, change, target.traceparent);
       return { cart: locked, event: change };
@@ -84,7 +88,7 @@ export class CartRepository {
   async find(cartId: string): Promise<Cart | undefined> {
     const { rows } = await this.pool.query<CartRow & NullableLine>({
       name: 'cart-find',
-      text: `SELECT c.id, c.version, c.updated_at, i.sku, i.quantity
+      text: `SELECT c.id, c.owner, c.version, c.updated_at, i.sku, i.quantity
                FROM carts c LEFT JOIN cart_items i ON i.cart_id = c.id
               WHERE c.id = $1`,
       values: [cartId],
@@ -133,7 +137,7 @@ export class CartRepository {
   private async loadForUpdate(client: PoolClient, cartId: string): Promise<Cart> {
     const { rows } = await client.query<CartRow>({
       name: 'cart-lock',
-      text: 'SELECT id, version, updated_at FROM carts WHERE id = $1 FOR UPDATE',
+      text: 'SELECT id, owner, version, updated_at FROM carts WHERE id = $1 FOR UPDATE',
       values: [cartId],
     });
     if (rows[0] === undefined) throw new CartNotFoundError(cartId);
@@ -198,5 +202,5 @@ export class CartRepository {
 }
 
 function restore(row: CartRow, lines: CartLine[]): Cart {
-  return Cart.restore({ id: row.id, version: row.version, updatedAt: row.updated_at, lines });
+  return Cart.restore({ id: row.id, owner: row.owner, version: row.version, updatedAt: row.updated_at, lines });
 }

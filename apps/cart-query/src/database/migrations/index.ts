@@ -2,6 +2,7 @@ import { CreateProcessedEvents1732200000300 } from '@converge/idempotent-consume
 import { CreateParkedEvents1732200000200 } from '@converge/version-gate';
 import { CreateCartViews1732200000000 } from './1732200000000-create-cart-views';
 import { StampProcessedEventsAtCommit1732200000400 } from './1732200000400-stamp-processed-events-at-commit';
+import { AddCartViewOwner1732200000500 } from './1732200000500-add-cart-view-owner';
 
 /** In order. Listed, not globbed, so the bundled service carries them. */
 export const cartQueryMigrations = [
@@ -9,4 +10,5 @@ export const cartQueryMigrations = [
   CreateParkedEvents1732200000200,
   CreateProcessedEvents1732200000300,
   StampProcessedEventsAtCommit1732200000400,
+  AddCartViewOwner1732200000500,
 ];

@@ -7,6 +7,8 @@ import { CartViewNotFoundError, ReadModelBehindError } from '../../read-model/ca
 
 export interface GetCartQuery {
   cartId: string;
+  /** The caller, from the access token: a cart someone else owns is, to them, not there. */
+  owner: string;
   /** From the caller's session token: answer nothing older than this. */
   minVersion?: number;
 }
@@ -23,22 +25,23 @@ export class GetCartHandler {
     const view =
       query.minVersion === undefined
         ? await this.views.find(query.cartId)
-        : await this.waitForVersion(query.cartId, query.minVersion);
-    if (!view) throw new CartViewNotFoundError(query.cartId);
+        : await this.waitForVersion(query, query.minVersion);
+    if (!view || view.owner !== query.owner) throw new CartViewNotFoundError(query.cartId);
     return view;
   }
 
   /** Waits on the consumer's signal, never longer than the bound, and never answers stale. */
-  private async waitForVersion(cartId: string, minVersion: number): Promise<CartView> {
+  private async waitForVersion({ cartId, owner }: GetCartQuery, minVersion: number): Promise<CartView> {
     const deadline = Date.now() + this.config.sessionWaitMs;
     for (;;) {
       const change = this.signals.reached(cartId, minVersion, deadline - Date.now());
       try {
         const view = await this.views.find(cartId);
-        if (view && view.version >= minVersion) return view;
+        // Someone else's cart is answered at once, as absent: waiting would tell its version apart.
+        if (view && (view.version >= minVersion || view.owner !== owner)) return view;
         if (!(await change.done)) {
           const last = await this.views.find(cartId);
-          if (last && last.version >= minVersion) return last;
+          if (last && (last.version >= minVersion || last.owner !== owner)) return last;
           throw new ReadModelBehindError(cartId, minVersion, last?.version);
         }
       } finally {

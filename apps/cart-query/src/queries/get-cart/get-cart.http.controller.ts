@@ -1,10 +1,14 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { Caller, type Principal } from '@converge/access-token';
 import { ParseCartIdPipe } from '@converge/platform';
 import { SESSION_TOKEN_HEADER, SessionTokenCodec, sessionTokenFromHeader } from '@converge/session-token';
 import { CartViewResponse } from '../../http/cart-view.response';
 import type { CartView } from '../../read-model/cart-view';
+
+/** What a reader sees: the cart as Cart answers it; the owner is who asks, so it is not repeated. */
+type CartViewBody = Omit<CartView, 'owner'>;
 import { GetCartHandler } from './get-cart.handler';
 
 @ApiTags('carts')
@@ -22,18 +26,20 @@ export class GetCartHttpController {
     description: 'From an earlier write or read: read your writes.',
   })
   @ApiOkResponse({ type: CartViewResponse, description: 'With an X-Session-Token covering the version returned.' })
-  @ApiResponse({ status: 404, description: 'The read model does not know the cart (yet).' })
+  @ApiResponse({ status: 404, description: 'The read model does not know the cart (yet), or another caller owns it.' })
+  @ApiResponse({ status: 401, description: 'ACCESS_TOKEN_MISSING, ACCESS_TOKEN_INVALID or ACCESS_TOKEN_EXPIRED.' })
   @ApiResponse({ status: 503, description: 'The read model has not reached the session token within the wait bound.' })
   async getCart(
     @Param('cartId', ParseCartIdPipe) cartId: string,
     @Headers(SESSION_TOKEN_HEADER.toLowerCase()) tokenHeader: string | string[] | undefined,
+    @Caller() caller: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<CartView> {
+  ): Promise<CartViewBody> {
     const token = sessionTokenFromHeader(this.codec, tokenHeader);
-    const view = await this.handler.execute({ cartId, minVersion: token.minVersion(cartId) });
+    const view = await this.handler.execute({ cartId, owner: caller.owner, minVersion: token.minVersion(cartId) });
     void reply
       .header(SESSION_TOKEN_HEADER, this.codec.encode(token.require(view.id, view.version)))
       .header('ETag', `"${view.version}"`);
-    return view;
+    return { id: view.id, version: view.version, items: view.items, updatedAt: view.updatedAt };
   }
 }

@@ -21,12 +21,19 @@ function carts(cart: Cart): CartWrites & { targets: CartChangeTarget[] } {
 
 describe('AddItemHandler', () => {
   const restore = () =>
-    Cart.restore({ id: CART_ID, version: 2, updatedAt: new Date(0), lines: [{ sku: 'A', quantity: 999 }] });
+    Cart.restore({
+      id: CART_ID,
+      owner: 'alice',
+      version: 2,
+      updatedAt: new Date(0),
+      lines: [{ sku: 'A', quantity: 999 }],
+    });
 
   it('adds the item to the cart it locked and passes the trace context on', async () => {
     const store = carts(restore());
     const cart = await new AddItemHandler(store).execute({
       cartId: CART_ID,
+      owner: 'alice',
       sku: 'B',
       quantity: 2,
       traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
@@ -38,11 +45,11 @@ describe('AddItemHandler', () => {
 
   it('checks If-Match before the rule, on the locked cart', async () => {
     const handler = new AddItemHandler(carts(restore()));
-    await expect(handler.execute({ cartId: CART_ID, sku: 'A', quantity: 5, expectedVersion: 1 })).rejects.toThrow(
-      VersionMismatchError,
-    );
-    await expect(handler.execute({ cartId: CART_ID, sku: 'A', quantity: 5, expectedVersion: 2 })).rejects.toThrow(
-      LineQuantityLimitError,
-    );
+    await expect(
+      handler.execute({ cartId: CART_ID, owner: 'alice', sku: 'A', quantity: 5, expectedVersion: 1 }),
+    ).rejects.toThrow(VersionMismatchError);
+    await expect(
+      handler.execute({ cartId: CART_ID, owner: 'alice', sku: 'A', quantity: 5, expectedVersion: 2 }),
+    ).rejects.toThrow(LineQuantityLimitError);
   });
 });

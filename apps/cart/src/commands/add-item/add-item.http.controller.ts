@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import { ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { Caller, type Principal } from '@converge/access-token';
 import type { SessionToken } from '@converge/session-token';
 import { ApiCartChange } from '../../http/api-cart-write';
 import { CartReply } from '../../http/cart-reply';
@@ -30,10 +31,12 @@ export class AddItemHttpController {
     @IfMatch() expectedVersion: number | undefined,
     @RequestSession() session: SessionToken,
     @Traceparent() traceparent: string | undefined,
+    @Caller() caller: Principal,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CartResponse> {
     const cart = await this.handler.execute({
       cartId,
+      owner: caller.owner,
       sku: body.sku,
       quantity: body.quantity,
       expectedVersion,

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpStatus, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { Caller, type Principal } from '@converge/access-token';
 import type { SessionToken } from '@converge/session-token';
 import { ApiCartWrite } from '../../http/api-cart-write';
 import { CartReply } from '../../http/cart-reply';
@@ -23,9 +24,10 @@ export class CreateCartHttpController {
     @Body(NoBodyPipe) _body: unknown,
     @RequestSession() session: SessionToken,
     @Traceparent() traceparent: string | undefined,
+    @Caller() caller: Principal,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CartResponse> {
-    const cart = await this.handler.execute({ traceparent });
+    const cart = await this.handler.execute({ owner: caller.owner, traceparent });
     void response.header('Location', `/carts/${cart.id}`);
     return this.reply.written(response, session, cart);
   }

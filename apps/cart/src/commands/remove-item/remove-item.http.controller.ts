@@ -1,6 +1,7 @@
 import { Controller, Delete, Param, Res } from '@nestjs/common';
 import { ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { Caller, type Principal } from '@converge/access-token';
 import { SKU_PATTERN } from '@converge/contracts';
 import type { SessionToken } from '@converge/session-token';
 import { ApiCartChange } from '../../http/api-cart-write';
@@ -29,9 +30,10 @@ export class RemoveItemHttpController {
     @IfMatch() expectedVersion: number | undefined,
     @RequestSession() session: SessionToken,
     @Traceparent() traceparent: string | undefined,
+    @Caller() caller: Principal,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CartResponse> {
-    const cart = await this.handler.execute({ cartId, sku, expectedVersion, traceparent });
+    const cart = await this.handler.execute({ cartId, owner: caller.owner, sku, expectedVersion, traceparent });
     return this.reply.written(response, session, cart);
   }
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, Param, Patch, Res } from '@nestjs/common';
 import { ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { Caller, type Principal } from '@converge/access-token';
 import { SKU_PATTERN } from '@converge/contracts';
 import type { SessionToken } from '@converge/session-token';
 import { ApiCartChange } from '../../http/api-cart-write';
@@ -35,9 +36,17 @@ export class SetItemQuantityHttpController {
     @IfMatch() expectedVersion: number | undefined,
     @RequestSession() session: SessionToken,
     @Traceparent() traceparent: string | undefined,
+    @Caller() caller: Principal,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CartResponse> {
-    const cart = await this.handler.execute({ cartId, sku, quantity: body.quantity, expectedVersion, traceparent });
+    const cart = await this.handler.execute({
+      cartId,
+      owner: caller.owner,
+      sku,
+      quantity: body.quantity,
+      expectedVersion,
+      traceparent,
+    });
     return this.reply.written(response, session, cart);
   }
 }

@@ -1,5 +1,6 @@
 import { CreateOutbox1732200000100 } from '@converge/outbox';
 import { CreateCarts1732200000000 } from './1732200000000-create-carts';
+import { AddCartOwner1732200000500 } from './1732200000500-add-cart-owner';
 
 /** In order. Listed, not globbed, so the bundled service carries them. */
-export const cartMigrations = [CreateCarts1732200000000, CreateOutbox1732200000100];
+export const cartMigrations = [CreateCarts1732200000000, CreateOutbox1732200000100, AddCartOwner1732200000500];

@@ -5,6 +5,8 @@ import { CartRepository, type CartReads } from '../../infrastructure/cart.reposi
 
 export interface GetCart {
   cartId: string;
+  /** The caller, from the access token. */
+  owner: string;
 }
 
 /** The write model's own view: current the moment the write commits, unlike Cart-Query's. */
@@ -15,6 +17,7 @@ export class GetCartHandler {
   async execute(query: GetCart): Promise<Cart> {
     const cart = await this.carts.find(query.cartId);
     if (cart === undefined) throw new CartNotFoundError(query.cartId);
+    cart.requireOwner(query.owner);
     return cart;
   }
 }

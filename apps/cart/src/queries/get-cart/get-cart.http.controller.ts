@@ -8,7 +8,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ETAG_HEADER } from '../../http/api-cart-write';
+import { Caller, type Principal } from '@converge/access-token';
+import { ApiUnauthenticated, ETAG_HEADER } from '../../http/api-cart-write';
 import { CartReply } from '../../http/cart-reply';
 import { ParseCartIdPipe } from '@converge/platform';
 import { CartResponse } from '../../http/cart.response';
@@ -28,12 +29,14 @@ export class GetCartHttpController {
   @ApiParam({ name: 'cartId', format: 'uuid' })
   @ApiOkResponse({ type: CartResponse, headers: { ETag: ETAG_HEADER } })
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'INVALID_CART_ID.' })
-  @ApiNotFoundResponse({ type: ErrorResponse, description: 'CART_NOT_FOUND.' })
+  @ApiNotFoundResponse({ type: ErrorResponse, description: 'CART_NOT_FOUND: no such cart, or another caller owns it.' })
+  @ApiUnauthenticated()
   async getCart(
     @Param('cartId', ParseCartIdPipe) cartId: string,
+    @Caller() caller: Principal,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CartResponse> {
-    const cart = await this.handler.execute({ cartId });
+    const cart = await this.handler.execute({ cartId, owner: caller.owner });
     return this.reply.read(response, cart);
   }
 }
