@@ -34,3 +34,16 @@ export class AccessTokenError extends AppError {
       problem === 'missing' ? 'Bearer realm="converge"' : 'Bearer realm="converge", error="invalid_token"';
   }
 }
+
+/** A valid caller without the scope a route requires: they are known, just not allowed. */
+export class InsufficientScopeError extends AppError {
+  readonly code = 'INSUFFICIENT_SCOPE';
+  readonly kind: ErrorKind = 'forbidden';
+  readonly retriable = false;
+  override readonly challenge: string;
+
+  constructor(readonly scope: string) {
+    super(`This operation requires an access token with the scope ${scope}`);
+    this.challenge = `Bearer realm="converge", error="insufficient_scope", scope="${scope}"`;
+  }
+}

@@ -2,15 +2,17 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { PUBLIC_ROUTE } from '@converge/platform';
-import { AccessTokenError } from './access-token.errors';
+import { AccessTokenError, InsufficientScopeError } from './access-token.errors';
 import { AccessTokenVerifier } from './access-token.verifier';
+import { REQUIRED_SCOPE } from './require-scope.decorator';
 import type { Principal } from './principal';
 
 /** Where the guard leaves the verified caller for the handlers' @Caller(). */
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
 /**
- * Every HTTP route requires a valid access token unless marked @PublicRoute(). Runs before
+ * Every HTTP route requires a valid access token unless marked @PublicRoute(), and the scope
+ * @RequireScope() names, if any. Runs before
  * pipes, so an unauthenticated caller learns nothing about its input or the carts.
  */
 @Injectable()
@@ -27,10 +29,17 @@ export class AccessTokenGuard implements CanActivate {
       context.getClass(),
     ]);
     if (marked) return true;
+    const required = this.reflector.getAllAndOverride<string | undefined>(REQUIRED_SCOPE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     // Node keeps only the first of repeated Authorization headers; two credentials are ambiguous, not a choice.
     if (authorizationHeaders(request.raw.rawHeaders) > 1) throw new AccessTokenError('malformed');
     request.principal = this.verifier.verify(request.headers.authorization);
+    if (required !== undefined && !request.principal.scopes.includes(required)) {
+      throw new InsufficientScopeError(required);
+    }
     return true;
   }
 }

@@ -16,7 +16,8 @@ export class AccessTokenIssuer {
     this.jwt = new JwtService({ secret, signOptions: { algorithm: ACCESS_TOKEN_ALGORITHM } });
   }
 
-  issue(owner: string, ttlSeconds = DEFAULT_ACCESS_TOKEN_TTL_SECONDS): string {
-    return this.jwt.sign({ sub: ownerSchema.parse(owner) }, { expiresIn: ttlSeconds });
+  issue(owner: string, ttlSeconds = DEFAULT_ACCESS_TOKEN_TTL_SECONDS, scopes: readonly string[] = []): string {
+    const claims = { sub: ownerSchema.parse(owner), ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}) };
+    return this.jwt.sign(claims, { expiresIn: ttlSeconds });
   }
 }

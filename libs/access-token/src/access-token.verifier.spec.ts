@@ -29,8 +29,16 @@ function problemOf(authorization: string | undefined): string {
 
 describe('AccessTokenVerifier', () => {
   it('accepts an issued token and names its subject the owner', () => {
-    expect(verifier.verify(`Bearer ${issuer.issue('alice')}`)).toEqual({ owner: 'alice' });
-    expect(verifier.verify(`bearer ${issuer.issue('bob@example.com')}`)).toEqual({ owner: 'bob@example.com' });
+    expect(verifier.verify(`Bearer ${issuer.issue('alice')}`)).toEqual({ owner: 'alice', scopes: [] });
+    expect(verifier.verify(`bearer ${issuer.issue('bob@example.com')}`)).toEqual({
+      owner: 'bob@example.com',
+      scopes: [],
+    });
+  });
+
+  it('reads the space-delimited scope claim', () => {
+    const token = issuer.issue('ops', 60, ['converge:operate', 'other']);
+    expect(verifier.verify(`Bearer ${token}`)).toEqual({ owner: 'ops', scopes: ['converge:operate', 'other'] });
   });
 
   it('answers a missing header as missing, with a challenge that names no error', () => {
@@ -76,6 +84,10 @@ describe('AccessTokenVerifier', () => {
     [
       'with a sub of control characters',
       () => signed({ alg: 'HS256', typ: 'JWT' }, { sub: 'a\u0000b', exp: inAnHour() }),
+    ],
+    [
+      'with a scope that is not a string',
+      () => signed({ alg: 'HS256', typ: 'JWT' }, { sub: 'a', exp: inAnHour(), scope: ['x'] }),
     ],
     ['with an overlong sub', () => signed({ alg: 'HS256', typ: 'JWT' }, { sub: 'a'.repeat(129), exp: inAnHour() })],
     ['not yet valid', () => signed({ alg: 'HS256', typ: 'JWT' }, { sub: 'alice', exp: inAnHour(), nbf: inAnHour() })],

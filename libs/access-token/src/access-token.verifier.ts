@@ -10,6 +10,12 @@ export const MAX_ACCESS_TOKEN_LENGTH = 4096;
 const CLOCK_TOLERANCE_SECONDS = 5;
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
 
+interface Claims {
+  sub?: unknown;
+  exp?: unknown;
+  scope?: unknown;
+}
+
 /**
  * Verifies `Authorization: Bearer <JWT>`: HS256 with the shared secret, an `exp` that has not
  * passed, and a `sub` that is a valid owner. A plain class, so tests use it without Nest.
@@ -34,12 +40,13 @@ export class AccessTokenVerifier {
     if (typeof claims.exp !== 'number') throw new AccessTokenError('invalid');
     const owner = ownerSchema.safeParse(claims.sub);
     if (!owner.success) throw new AccessTokenError('invalid');
-    return { owner: owner.data };
+    if (claims.scope !== undefined && typeof claims.scope !== 'string') throw new AccessTokenError('invalid');
+    return { owner: owner.data, scopes: claims.scope?.split(' ').filter(Boolean) ?? [] };
   }
 
-  private claims(token: string): { sub?: unknown; exp?: unknown } {
+  private claims(token: string): Claims {
     try {
-      return this.jwt.verify<{ sub?: unknown; exp?: unknown }>(token);
+      return this.jwt.verify<Claims>(token);
     } catch (error) {
       throw new AccessTokenError(error instanceof TokenExpiredError ? 'expired' : 'invalid');
     }

@@ -5,3 +5,4 @@ export * from './access-token.issuer';
 export * from './access-token.guard';
 export * from './caller.decorator';
 export * from './access-token.module';
+export * from './require-scope.decorator';

@@ -3,7 +3,14 @@
  * means for the caller: a status code, or whether to retry.
  */
 export type ErrorKind =
-  'invalid' | 'not-found' | 'conflict' | 'precondition-failed' | 'unprocessable' | 'unauthorized' | 'unavailable';
+  | 'invalid'
+  | 'not-found'
+  | 'conflict'
+  | 'precondition-failed'
+  | 'unprocessable'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'unavailable';
 
 export abstract class AppError extends Error {
   /** Stable, machine-readable; clients may switch on it. */
