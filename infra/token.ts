@@ -1,4 +1,4 @@
-// `npm run --silent token -- <owner> [--ttl <seconds>]`: prints an access token for <owner>,
+// `npm run --silent token -- <owner> [--ttl <seconds>] [--scope <scope>]…`: prints an access token for <owner>,
 // signed with AUTH_JWT_SECRET (or the local development key `npm start` uses), standing in for
 // an identity provider when calling the services by hand.
 import { readFileSync } from 'node:fs';
@@ -16,15 +16,18 @@ function signingSecret(): string {
 function main(): number {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { ttl: { type: 'string', default: String(DEFAULT_ACCESS_TOKEN_TTL_SECONDS) } },
+    options: {
+      ttl: { type: 'string', default: String(DEFAULT_ACCESS_TOKEN_TTL_SECONDS) },
+      scope: { type: 'string', multiple: true, default: [] },
+    },
   });
   const ttl = Number(values.ttl);
   if (positionals.length !== 1 || !Number.isInteger(ttl) || ttl <= 0) {
-    process.stderr.write('usage: npm run --silent token -- <owner> [--ttl <seconds>]\n');
+    process.stderr.write('usage: npm run --silent token -- <owner> [--ttl <seconds>] [--scope converge:operate]\n');
     return 2;
   }
   try {
-    process.stdout.write(`${new AccessTokenIssuer(signingSecret()).issue(positionals[0], ttl)}\n`);
+    process.stdout.write(`${new AccessTokenIssuer(signingSecret()).issue(positionals[0], ttl, values.scope)}\n`);
     return 0;
   } catch {
     process.stderr.write('the owner must be 1-128 printable characters, without surrounding blanks\n');

@@ -50,4 +50,16 @@ export class CartClient {
   getCart(cartId: string, token?: string): Promise<CartAnswer> {
     return this.call(`/carts/${cartId}`, { method: 'GET' }, token);
   }
+
+  /** Cart-Query only, with an operator's Authorization: pauses (true) or resumes (false) consumption. */
+  async setConsumptionPaused(paused: boolean): Promise<void> {
+    const answer = await requestJson<{ paused: boolean }>(`${this.baseUrl}/operations/consumption`, {
+      method: 'PUT',
+      headers: { Authorization: this.authorization, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ paused }),
+    });
+    if (answer.status !== 200 || answer.body.paused !== paused) {
+      throw new Error(`PUT /operations/consumption answered ${answer.status} ${JSON.stringify(answer.body)}`);
+    }
+  }
 }

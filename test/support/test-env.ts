@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AccessTokenIssuer } from '@converge/access-token';
+import { AccessTokenIssuer, OPERATE_SCOPE } from '@converge/access-token';
 
 /** A name no other test uses: for topics, consumer groups and databases. */
 export function uniqueName(prefix: string): string {
@@ -27,8 +27,13 @@ export const TEST_OWNER = 'test-owner';
 const issuer = new AccessTokenIssuer(TEST_AUTH_SECRET);
 
 /** An access token the test stacks accept: `Authorization: Bearer <this>`. */
-export function testAccessToken(owner = TEST_OWNER, ttlSeconds?: number): string {
-  return issuer.issue(owner, ttlSeconds);
+export function testAccessToken(owner = TEST_OWNER, ttlSeconds?: number, scopes?: string[]): string {
+  return issuer.issue(owner, ttlSeconds, scopes);
+}
+
+/** An operator: may pause and resume Cart-Query's consumption. */
+export function operatorBearer(): string {
+  return `Bearer ${testAccessToken('operator', undefined, [OPERATE_SCOPE])}`;
 }
 
 export function bearer(owner = TEST_OWNER): string {

@@ -18,6 +18,7 @@ import { ConsumerLagMetrics } from './metrics/consumer-lag.metrics';
 import { ConsumerMetrics } from './metrics/consumer.metrics';
 import { ParkedEventsMetrics } from './metrics/parked-events.metrics';
 import { GetCartHandler } from './queries/get-cart/get-cart.handler';
+import { SetConsumptionHttpController } from './operations/set-consumption/set-consumption.http.controller';
 import { GetCartHttpController } from './queries/get-cart/get-cart.http.controller';
 
 @Module({
@@ -34,7 +35,12 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
       secret: (config: CartQueryConfig) => config.authJwtSecret,
     }),
   ],
-  controllers: [HealthHttpController, GetCartHttpController, ApplyCartEventsKafkaController],
+  controllers: [
+    HealthHttpController,
+    GetCartHttpController,
+    SetConsumptionHttpController,
+    ApplyCartEventsKafkaController,
+  ],
   providers: [
     SchemaMigrator,
     {

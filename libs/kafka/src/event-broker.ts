@@ -64,6 +64,10 @@ export interface EventBroker {
   /** Resolves once every message is acknowledged by all in-sync replicas, in the order given. */
   publish(topic: string, messages: OutboundMessage[]): Promise<void>;
   subscribe(options: SubscriptionOptions): Promise<Subscription>;
+  /** Stops fetching for every subscription, staying in the groups; nothing is skipped or lost. */
+  pauseConsumption(): void;
+  resumeConsumption(): void;
+  readonly consumptionPaused: boolean;
   /** Rejects unless a broker answers within the timeout. */
   ping(timeoutMs: number): Promise<void>;
   /** Per partition of the topic, how many messages the group has still to consume; for metrics. */

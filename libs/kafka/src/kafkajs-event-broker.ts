@@ -88,12 +88,19 @@ class Lazy<T extends { connect(): Promise<void>; disconnect(): Promise<void> }> 
   }
 }
 
+/** What a subscription's consumers (the first and any replacement) must honour. */
+interface ConsumerState {
+  stopping: boolean;
+  paused: boolean;
+}
+
 export class KafkajsEventBroker implements EventBroker {
   private readonly logger = new Logger('Kafka');
   private readonly kafka: Kafka;
   private readonly producer: Lazy<Producer>;
   private readonly admin: Lazy<Admin>;
   private readonly subscriptions = new Set<Subscription>();
+  private paused = false;
 
   constructor(options: KafkajsBrokerOptions) {
     this.kafka = new Kafka({
@@ -147,19 +154,19 @@ export class KafkajsEventBroker implements EventBroker {
   }
 
   async subscribe(options: SubscriptionOptions): Promise<Subscription> {
-    let stopping = false;
-    let consumer = await this.startConsumer(options, () => stopping);
+    const state: ConsumerState = { stopping: false, paused: this.paused };
+    let consumer = await this.startConsumer(options, state);
     // kafkajs gives up on a consumer after an error it deems non-retriable, such as an offset
     // commit refused with UNKNOWN_MEMBER_ID after a broker restart: it disconnects and stays
     // down. A consumer that is down forever means a read model that never converges.
     const replaceWhenAbandoned = (current: Consumer) =>
       current.on(current.events.CRASH, ({ payload }) => {
-        if (payload.restart || stopping) return;
+        if (payload.restart || state.stopping) return;
         this.logger.error(
           `consumer of ${options.topic} (${options.groupId}) crashed and kafkajs will not restart it: ` +
             `${describeError(payload.error)}; starting a new one`,
         );
-        void this.untilStarted(options, () => stopping).then((next) => {
+        void this.untilStarted(options, state).then((next) => {
           if (!next) return;
           consumer = next;
           replaceWhenAbandoned(next);
@@ -167,10 +174,16 @@ export class KafkajsEventBroker implements EventBroker {
       });
     replaceWhenAbandoned(consumer);
     const subscription: Subscription = {
-      pause: () => consumer.pause([{ topic: options.topic }]),
-      resume: () => consumer.resume([{ topic: options.topic }]),
+      pause: () => {
+        state.paused = true;
+        consumer.pause([{ topic: options.topic }]);
+      },
+      resume: () => {
+        state.paused = false;
+        consumer.resume([{ topic: options.topic }]);
+      },
       stop: async () => {
-        stopping = true;
+        state.stopping = true;
         this.subscriptions.delete(subscription);
         await consumer.disconnect();
       },
@@ -179,7 +192,26 @@ export class KafkajsEventBroker implements EventBroker {
     return subscription;
   }
 
-  private async startConsumer(options: SubscriptionOptions, isStopping: () => boolean): Promise<Consumer> {
+  /**
+   * Stops fetching for every subscription, present and future; their consumers stay in their
+   * groups (heartbeating), so no rebalance happens and resuming continues where they left off.
+   * A batch being handled finishes and is committed.
+   */
+  pauseConsumption(): void {
+    this.paused = true;
+    for (const subscription of this.subscriptions) subscription.pause();
+  }
+
+  resumeConsumption(): void {
+    this.paused = false;
+    for (const subscription of this.subscriptions) subscription.resume();
+  }
+
+  get consumptionPaused(): boolean {
+    return this.paused;
+  }
+
+  private async startConsumer(options: SubscriptionOptions, state: ConsumerState): Promise<Consumer> {
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       // Short enough that a crashed member's partitions move on within seconds.
@@ -195,19 +227,21 @@ export class KafkajsEventBroker implements EventBroker {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 3,
-      eachBatch: (payload) => this.consumeBatch(consumer, payload, options, isStopping),
+      eachBatch: (payload) => this.consumeBatch(consumer, payload, options, () => state.stopping),
     });
+    // kafkajs takes a pause only once run() made the group; a replacement of a paused consumer stays paused.
+    if (state.paused) consumer.pause([{ topic: options.topic }]);
     return consumer;
   }
 
   /** Starts a replacement consumer, retrying with backoff; undefined if stopped meanwhile. */
-  private async untilStarted(options: SubscriptionOptions, isStopping: () => boolean): Promise<Consumer | undefined> {
-    for (let attempt = 0; !isStopping(); attempt++) {
+  private async untilStarted(options: SubscriptionOptions, state: ConsumerState): Promise<Consumer | undefined> {
+    for (let attempt = 0; !state.stopping; attempt++) {
       await delay(backoffDelayMs(attempt, 500));
-      if (isStopping()) return undefined;
+      if (state.stopping) return undefined;
       try {
-        const consumer = await this.startConsumer(options, isStopping);
-        if (!isStopping()) return consumer;
+        const consumer = await this.startConsumer(options, state);
+        if (!state.stopping) return consumer;
         // Stopped while it was starting: it must not outlive its subscription.
         await consumer.disconnect();
         return undefined;
