@@ -3,6 +3,8 @@ import { testPostgresUrl, uniqueName } from './test-env';
 
 export interface TestDatabase {
   url: string;
+  /** Refuses new connections and ends the open ones (true), or lets connections in again (false). */
+  setClosed(closed: boolean): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -24,6 +26,13 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
+    setClosed: (closed) =>
+      onServer(async (client) => {
+        await client.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS ${closed ? 'false' : 'true'}`);
+        if (closed) {
+          await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+        }
+      }),
     drop: () =>
       onServer((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };

@@ -1,5 +1,6 @@
 export * from './config/env-config';
 export * from './errors/app-error';
+export * from './errors/database-unavailable';
 export * from './http/error-body';
 export * from './http/error-response.filter';
 export * from './http/create-http-app';

@@ -61,4 +61,37 @@ describe('toErrorBody', () => {
     });
     expect(toErrorBody(new NotFoundException('Cannot GET /x')).code).toBe('NOT_FOUND');
   });
+
+  it.each([
+    [
+      'a terminated connection',
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+    ],
+    ['a lost socket', new Error('Connection terminated unexpectedly')],
+    ['a pool that cannot connect', new Error('timeout exceeded when trying to connect')],
+    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    [
+      'a closed database, wrapped by TypeORM',
+      {
+        message: 'query failed',
+        driverError: { code: '55000', message: 'database "x" is not currently accepting connections' },
+      },
+    ],
+    [
+      'a statement timeout',
+      Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }),
+    ],
+  ])('answers %s with 503 DATABASE_UNAVAILABLE, not 500', (_, error) => {
+    expect(toErrorBody(error)).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'The database is unavailable; retry shortly',
+      code: 'DATABASE_UNAVAILABLE',
+    });
+  });
+
+  it('still answers a database error that is the request’s or the code’s fault with 500', () => {
+    const violation = Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' });
+    expect(toErrorBody(violation).statusCode).toBe(500);
+  });
 });

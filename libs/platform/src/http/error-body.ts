@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { AppError, ErrorKind } from '../errors/app-error';
+import { isDatabaseUnavailable } from '../errors/database-unavailable';
 
 /** The one error shape both services answer with. */
 export interface ErrorBody {
@@ -82,6 +83,10 @@ export function toErrorBody(exception: unknown): ErrorBody {
     return body(STATUS_BY_KIND[exception.kind], exception.code, exception.message);
   }
   if (exception instanceof HttpException) return fromHttpException(exception);
+  if (isDatabaseUnavailable(exception)) {
+    // Not the caller's fault, and likely brief: a retriable 503, never a 500.
+    return body(503, 'DATABASE_UNAVAILABLE', 'The database is unavailable; retry shortly');
+  }
   if (isFrameworkError(exception)) {
     const known = FRAMEWORK_CODES[exception.code];
     if (known) return body(known.statusCode, known.code, exception.message);

@@ -25,8 +25,18 @@ export function sendError(exception: unknown, request: FastifyRequest, reply: Fa
   if (exception instanceof AppError && exception.retryAfterSeconds !== undefined) {
     void reply.header('Retry-After', String(exception.retryAfterSeconds));
   }
+  if (errorBody.code === 'DATABASE_UNAVAILABLE') {
+    void reply.header('Retry-After', '1');
+    logger.warn(
+      `${request.method} ${request.routeOptions.url ?? request.url}: database unavailable: ${messageOf(exception)}`,
+    );
+  }
   if (exception instanceof AppError && exception.challenge !== undefined) {
     void reply.header('WWW-Authenticate', exception.challenge);
   }
   void reply.status(errorBody.statusCode).header('Content-Type', 'application/json').send(errorBody);
+}
+
+function messageOf(exception: unknown): string {
+  return exception instanceof Error ? exception.message : String(exception);
 }
