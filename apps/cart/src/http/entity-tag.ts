@@ -26,7 +26,8 @@ const VERSION_TAG = /^(?:"(0|[1-9]\d{0,9})"|(0|[1-9]\d{0,9}))$/;
  */
 export function parseIfMatch(header: string | string[] | undefined): number | undefined {
   if (header === undefined) return undefined;
-  // A repeated header arrives as an array: more than one condition.
+  // Node joins a repeated If-Match into one "a, b" value, which the tag pattern refuses; the
+  // array form, typed by Node for any header, is refused the same way.
   if (typeof header !== 'string') throw new InvalidIfMatchError();
   const value = header.trim();
   if (value === '*') return undefined;

@@ -5,7 +5,7 @@ import { ParseIfMatchPipe } from './entity-tag';
 import { SESSION_TOKEN_HEADER } from '@converge/session-token';
 import { ParseSessionTokenPipe } from './session-token.pipe';
 
-/** Nest's @Headers() takes no pipes; this one does. A repeated header arrives as an array. */
+/** Nest's @Headers() takes no pipes; this one does. Node joins a repeated header's values with ", ". */
 const RequestHeader = createParamDecorator(
   (name: string, context: ExecutionContext): string | string[] | undefined =>
     context.switchToHttp().getRequest<FastifyRequest>().headers[name.toLowerCase()],
