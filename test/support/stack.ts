@@ -24,6 +24,8 @@ export class TestStack {
     readonly cartDb: TestDatabase,
     readonly queryDb: TestDatabase,
     readonly topic: string,
+    /** Cart-Query's consumer group. */
+    readonly groupId: string,
     private readonly env: Record<string, string>,
   ) {}
 
@@ -44,11 +46,12 @@ export class TestStack {
     } finally {
       await broker.disconnect();
     }
-    const stack = new TestStack(cartDb, queryDb, topic, {
+    const groupId = options.env?.CART_QUERY_GROUP_ID ?? uniqueName('cart-query');
+    const stack = new TestStack(cartDb, queryDb, topic, groupId, {
       KAFKA_BROKERS: brokers,
       ...testSecretsEnv(),
       CART_EVENTS_TOPIC: topic,
-      CART_QUERY_GROUP_ID: uniqueName('cart-query'),
+      CART_QUERY_GROUP_ID: groupId,
       CART_DATABASE_URL: cartDb.url,
       CART_QUERY_DATABASE_URL: queryDb.url,
       ...options.env,

@@ -30,8 +30,10 @@ async function bootstrap(): Promise<void> {
       },
     ]),
   });
-  await app.startAllMicroservices();
+  // Reads come from the shared read model, not from this instance's consumer: they need not wait
+  // for the group to take the consumer in, which lasts as long as the slowest member's batch.
   await app.listen(config.port, '0.0.0.0');
+  await app.startAllMicroservices();
   logger.log(`listening on :${config.port}, consuming ${config.eventsTopic} as ${config.groupId}`);
 }
 

@@ -227,7 +227,7 @@ export class KafkajsEventBroker implements EventBroker {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 3,
-      eachBatch: (payload) => this.consumeBatch(consumer, payload, options, () => state.stopping),
+      eachBatch: (payload) => this.consumeBatch(payload, options, () => state.stopping),
     });
     // kafkajs takes a pause only once run() made the group; a replacement of a paused consumer stays paused.
     if (state.paused) consumer.pause([{ topic: options.topic }]);
@@ -265,12 +265,11 @@ export class KafkajsEventBroker implements EventBroker {
   }
 
   private async consumeBatch(
-    consumer: Consumer,
     payload: EachBatchPayload,
     options: SubscriptionOptions,
     isStopping: () => boolean,
   ): Promise<void> {
-    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
+    const { batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary } = payload;
     const control: BatchControl = { heartbeat, isActive: () => isRunning() && !isStale() && !isStopping() };
     for (const slice of slices(batch.messages, options.maxBatchSize ?? 500)) {
       const inbound: InboundBatch = {
@@ -281,9 +280,15 @@ export class KafkajsEventBroker implements EventBroker {
       if (!(await this.untilHandled(options.handleBatch, inbound, control))) return;
       const last = slice[slice.length - 1].offset;
       resolveOffset(last);
-      await consumer.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-      ]);
+      // Not consumer.commitOffsets: once disconnect() has begun, kafkajs drops that commit without
+      // a word, so the slice handled during a SIGTERM would be handled again by the next owner.
+      // The payload's commit goes to the coordinator whatever the runner's state, and disconnect()
+      // waits for this batch before it leaves the group.
+      await commitOffsetsIfNecessary({
+        topics: [
+          { topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] },
+        ],
+      });
       await heartbeat();
     }
   }

@@ -7,7 +7,7 @@ import type { ServiceProcess } from '../../support/service-process';
 import type { TestStack } from '../../support/stack';
 import { TEST_SESSION_SECRET } from '../../support/test-env';
 import { checkHistory, describeViolations, type CheckResult } from '../history/checker';
-import type { FinalCart, Observed, WriteOperation } from '../history/history';
+import type { FinalCart, Observed, Operation, WriteOperation } from '../history/history';
 import { type Endpoint, Recorder } from '../history/recorder';
 import { Load } from './load';
 import { recordRow, rowOf } from './results';
@@ -98,6 +98,11 @@ export class FaultRun {
     return this.recorder.writes.filter(
       (op) => op.start >= since && (!outcome || op.outcome === outcome) && (!instance || op.instance === instance),
     );
+  }
+
+  /** Calls made to this instance that have not settled yet: sent, or being sent, and unanswered. */
+  inFlight(instance: string): Operation[] {
+    return this.recorder.operations.filter((op) => op.instance === instance && Number.isNaN(op.end));
   }
 
   /** Reads that began at or after `since` and were answered with this status. */

@@ -6,6 +6,7 @@ import helmet from '@fastify/helmet';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LOG_LEVELS, LogLevel } from '../config/env-config';
 import { answerClientError } from './client-error';
+import { closeKeepAliveOnClose } from './close-keep-alive';
 import { ErrorResponseFilter, sendError } from './error-response.filter';
 import { acceptOnlyJson } from './json-body';
 
@@ -37,6 +38,7 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
     bodyParser: false,
   });
   acceptOnlyJson(app.getHttpAdapter().getInstance(), MAX_BODY_BYTES);
+  closeKeepAliveOnClose(app.getHttpAdapter().getInstance());
   await app.register(helmet, { contentSecurityPolicy: false });
   app.useGlobalPipes(
     new ValidationPipe({

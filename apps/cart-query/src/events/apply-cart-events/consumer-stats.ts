@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 
 export interface BatchOutcome {
   applied: number;
@@ -13,7 +13,7 @@ export type BatchListener = (outcome: BatchOutcome, applied: ReadonlyArray<{ occ
 
 /** Running totals of what the consumer did with each event: for logs, tests and metrics. */
 @Injectable()
-export class ConsumerStats {
+export class ConsumerStats implements OnApplicationShutdown {
   readonly totals: BatchOutcome = { applied: 0, duplicates: 0, stale: 0, parked: 0, deadLettered: 0 };
   private readonly logger = new Logger('ConsumerStats');
   private readonly listeners = new Set<BatchListener>();
@@ -32,6 +32,15 @@ export class ConsumerStats {
         this.logger.warn(`a batch listener failed: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
+  }
+
+  /**
+   * Nest calls it once the consumer has left its group: the instance's whole tally, which its
+   * metrics no longer serve. A rolling restart adds these up to see nothing was consumed twice.
+   */
+  onApplicationShutdown(): void {
+    const counts = Object.entries(this.totals).map(([outcome, count]) => `${outcome}=${count}`);
+    this.logger.log(`events consumed: ${counts.join(' ')}`);
   }
 
   /** Registers a listener (metrics); returns its removal. */

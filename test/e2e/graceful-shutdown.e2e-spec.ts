@@ -1,0 +1,61 @@
+import { connect } from 'node:net';
+import { Client } from 'pg';
+import { CartClient } from '../support/cart-client';
+import { Cleanup } from '../support/cleanup';
+import { eventually } from '../support/eventually';
+import { TestStack } from '../support/stack';
+
+/** Everything after the last answer: closing pools, the producer, the relay's connections. */
+const EXIT_AFTER_ANSWER_MS = 5000;
+
+/** Whether a new TCP connection to the URL's port is refused: the server stopped accepting. */
+function refusesConnections(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'ECONNREFUSED' ? resolve(true) : reject(error),
+    );
+  });
+}
+
+describe('a service SIGTERMed with a call in flight', () => {
+  const cleanup = new Cleanup();
+  afterAll(() => cleanup.run());
+
+  it('answers the call, then exits 0 at once, though the client would keep its connection alive', async () => {
+    const stack = cleanup.add(await TestStack.start({ carts: 1, queries: 0 }), (s) => s.stop());
+    const [cart] = stack.cart;
+    const client = new CartClient(cart.url);
+    const { body } = await client.createCart();
+    // The write waits on the cart's row lock inside the service: in flight, deterministically.
+    const blocker = cleanup.add(new Client({ connectionString: stack.cartDb.url }), (c) => c.end());
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT id FROM carts WHERE id = $1 FOR UPDATE', [body.id]);
+    // fetch keeps its connections alive, as a load balancer or any HTTP client pool does.
+    const answer = client.addItem(body.id, 'apple', 1);
+    await eventually(async () => {
+      const { rows } = await blocker.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND pid <> pg_backend_pid()`,
+      );
+      if (rows[0].n === 0) throw new Error('the write does not wait on the lock yet');
+    });
+
+    const exited = cart.stop('SIGTERM');
+    await eventually(async () => {
+      if (!(await refusesConnections(cart.url))) throw new Error('still accepting connections');
+    });
+    await blocker.query('COMMIT');
+
+    expect((await answer).status).toBe(200);
+    await eventually(async () => {
+      if (!cart.exited) throw new Error(`still running ${EXIT_AFTER_ANSWER_MS} ms after its last answer`);
+    }, EXIT_AFTER_ANSWER_MS);
+    expect(await exited).toBe(0);
+  });
+});
