@@ -3,7 +3,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { KafkajsEventBroker } from '@converge/kafka';
 import { Cleanup } from '../support/cleanup';
 import { TestStack } from '../support/stack';
-import { testKafkaBrokers } from '../support/test-env';
+import { bearer, testKafkaBrokers } from '../support/test-env';
 
 describe('Cart-Query starting while its consumer group rebalances', () => {
   const cleanup = new Cleanup();
@@ -41,6 +41,8 @@ describe('Cart-Query starting while its consumer group rebalances', () => {
     const [group] = (await admin.describeGroups([stack.groupId])).groups;
     const joined = group.state === 'Stable' && group.members.some((member) => member.clientId === 'cart-query');
     expect({ state: group.state, joined }).toEqual({ state: group.state, joined: false });
-    expect((await fetch(`${query.url}/carts/${randomUUID()}`)).status).toBe(404);
+    expect((await fetch(`${query.url}/carts/${randomUUID()}`, { headers: { Authorization: bearer() } })).status).toBe(
+      404,
+    );
   });
 });
