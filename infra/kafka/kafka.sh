@@ -72,10 +72,13 @@ start() {
     cluster_id="$(java_cmd kafka.tools.StorageTool random-uuid | tail -n 1)"
     java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$config" >/dev/null
   fi
+  # server.log is appended to: only this start's lines tell whether this start is done.
+  local logged
+  logged="$(stat -c %s "$logs/server.log" 2>/dev/null || echo 0)"
   nohup java "${java_opts[@]}" kafka.Kafka "$config" >"$logs/stdout.log" 2>&1 &
   echo $! >"$pidfile"
   for _ in $(seq 1 120); do
-    if grep -q 'Kafka Server started' "$logs/server.log" 2>/dev/null && answers; then
+    if tail -c "+$((logged + 1))" "$logs/server.log" 2>/dev/null | grep -q 'Kafka Server started' && answers; then
       log "started (pid $(cat "$pidfile")) on 127.0.0.1:$port"; return 0
     fi
     running || { log "broker exited; see $logs"; tail -n 30 "$logs/stdout.log" >&2; exit 1; }
