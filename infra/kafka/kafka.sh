@@ -2,6 +2,8 @@
 # Runs a real Apache Kafka broker (KRaft, combined broker+controller) from its release jars.
 # Usage: kafka.sh fetch|start|stop|status
 # Idempotent: start reuses a running broker, stop is a no-op when none runs.
+# Alone by default. As one node of a cluster (see kafka-cluster.sh) when KAFKA_QUORUM_VOTERS lists
+# every node's controller (id@host:port,...) and KAFKA_CLUSTER_ID is the id all nodes share.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -9,6 +11,7 @@ state="${KAFKA_STATE_DIR:-$here/.state}"
 port="${KAFKA_PORT:-9092}"
 controller_port="${KAFKA_CONTROLLER_PORT:-9093}"
 node_id="${KAFKA_NODE_ID:-1}"
+voters="${KAFKA_QUORUM_VOTERS:-$node_id@127.0.0.1:$controller_port}"
 data="$state/data-$port"
 logs="$state/logs-$port"
 pidfile="$state/kafka-$port.pid"
@@ -24,7 +27,9 @@ fetch() {
   touch "$here/lib/.complete"
 }
 
-java_opts=(-Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true
+# KAFKA_EXTRA_JAVA_OPTS: more JVM options, space-separated (kafka-cluster.sh: a quicker start).
+read -r -a extra_java_opts <<<"${KAFKA_EXTRA_JAVA_OPTS:-}"
+java_opts=(-Xms256m -Xmx512m -XX:+UseG1GC "${extra_java_opts[@]}" -Djava.awt.headless=true
   -Dlog4j.configuration="file:$here/log4j.properties" -Dkafka.logs.dir="$logs" -cp "$here/lib/*")
 java_cmd() { java "${java_opts[@]}" "$@"; }
 
@@ -36,11 +41,17 @@ answers() {
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
 }
 
+# Every node is a broker and a voter, so the voters count the brokers: up to 3 replicas, of
+# which one may be lost while writes with acks=all still succeed. Alone, 1 and 1, as ever.
+voter_count="$(tr ',' '\n' <<<"$voters" | grep -c .)"
+replicas=$((voter_count < 3 ? voter_count : 3))
+min_isr=$((replicas > 1 ? replicas - 1 : 1))
+
 write_config() {
   cat >"$config" <<PROPS
 process.roles=broker,controller
 node.id=$node_id
-controller.quorum.voters=$node_id@127.0.0.1:$controller_port
+controller.quorum.voters=$voters
 listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
 advertised.listeners=PLAINTEXT://127.0.0.1:$port
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
@@ -48,17 +59,19 @@ controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$data
 num.partitions=3
-default.replication.factor=1
-offsets.topic.replication.factor=1
+default.replication.factor=$replicas
+offsets.topic.replication.factor=$replicas
 offsets.topic.num.partitions=3
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-min.insync.replicas=1
-# One local broker: members join at once instead of after the default 3 s delay.
+transaction.state.log.replication.factor=$replicas
+transaction.state.log.min.isr=$min_isr
+min.insync.replicas=$min_isr
+# Brokers on this machine: members join at once instead of after the default 3 s delay.
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 log.retention.hours=24
 PROPS
+  # Kafka's default too; said outright where there are replicas: an out-of-sync one never leads.
+  if [ "$voter_count" -gt 1 ]; then echo 'unclean.leader.election.enable=false' >>"$config"; fi
 }
 
 start() {
@@ -68,14 +81,17 @@ start() {
   if answers; then log "something already answers on 127.0.0.1:$port; reusing it"; return 0; fi
   write_config
   if [ ! -f "$data/meta.properties" ]; then
-    local cluster_id
-    cluster_id="$(java_cmd kafka.tools.StorageTool random-uuid | tail -n 1)"
+    local cluster_id="${KAFKA_CLUSTER_ID:-}"
+    [ -n "$cluster_id" ] || cluster_id="$(java_cmd kafka.tools.StorageTool random-uuid | tail -n 1)"
     java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$config" >/dev/null
   fi
+  # server.log is appended to: only this start's lines tell whether this start is done.
+  local logged
+  logged="$(stat -c %s "$logs/server.log" 2>/dev/null || echo 0)"
   nohup java "${java_opts[@]}" kafka.Kafka "$config" >"$logs/stdout.log" 2>&1 &
   echo $! >"$pidfile"
   for _ in $(seq 1 120); do
-    if grep -q 'Kafka Server started' "$logs/server.log" 2>/dev/null && answers; then
+    if tail -c "+$((logged + 1))" "$logs/server.log" 2>/dev/null | grep -q 'Kafka Server started' && answers; then
       log "started (pid $(cat "$pidfile")) on 127.0.0.1:$port"; return 0
     fi
     running || { log "broker exited; see $logs"; tail -n 30 "$logs/stdout.log" >&2; exit 1; }

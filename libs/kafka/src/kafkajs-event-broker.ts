@@ -29,6 +29,13 @@ const KAFKAJS_LEVEL = {
   verbose: logLevel.DEBUG,
 } as const;
 
+/** How long a new topic's partitions may take to get leaders that every broker knows of. */
+const TOPIC_LEADERS_TIMEOUT_MS = 10_000;
+
+function everyPartitionLed({ partitions }: { partitions: Array<{ leader: number }> }): boolean {
+  return partitions.length > 0 && partitions.every((partition) => partition.leader >= 0);
+}
+
 function toInbound(message: KafkaMessage, partition: number): InboundMessage {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(message.headers ?? {})) {
@@ -125,14 +132,38 @@ export class KafkajsEventBroker implements EventBroker {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((spec) => !existing.has(spec.name));
     if (missing.length === 0) return;
+    // Not kafkajs's waitForLeaders: it asks one broker once for the new topics and gives up with
+    // UNKNOWN_TOPIC_OR_PARTITION when that broker has not learned of them yet, as in a cluster of
+    // several brokers it often has not.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((spec) => ({
         topic: spec.name,
         numPartitions: spec.partitions,
         replicationFactor: spec.replicationFactor ?? -1,
       })),
     });
+    await this.untilLed(
+      admin,
+      missing.map((spec) => spec.name),
+    );
+  }
+
+  /** Asks again until every partition of the topics has a leader, whichever broker answers. */
+  private async untilLed(admin: Admin, topics: string[]): Promise<void> {
+    const deadline = Date.now() + TOPIC_LEADERS_TIMEOUT_MS;
+    let unled = `no leaders for ${topics.join(', ')}`;
+    for (let attempt = 0; Date.now() < deadline; attempt++) {
+      try {
+        const { topics: described } = await admin.fetchTopicMetadata({ topics });
+        if (described.length === topics.length && described.every(everyPartitionLed)) return;
+      } catch (error) {
+        // Created, so what fails now is most likely a broker not caught up yet; the deadline bounds it.
+        unled = describeError(error);
+      }
+      await delay(backoffDelayMs(attempt, 50, 1000));
+    }
+    throw new Error(`${topics.join(', ')} created, but not led within ${TOPIC_LEADERS_TIMEOUT_MS} ms: ${unled}`);
   }
 
   async publish(topic: string, messages: OutboundMessage[]): Promise<void> {
