@@ -5,8 +5,10 @@ import { Cleanup } from '../support/cleanup';
 import { FaultRun } from './support/fault-run';
 
 const TERMINATIONS = 3;
+/** Then the database refuses every connection for this long: briefly unreachable. */
+const CLOSED_MS = 3000;
 
-describe("fault: the read model's database connections terminated, several times mid-load", () => {
+describe("fault: the read model's database connections terminated, several times mid-load, then the database closed", () => {
   const cleanup = new Cleanup();
   afterAll(() => cleanup.run());
 
@@ -24,8 +26,9 @@ describe("fault: the read model's database connections terminated, several times
         )
       ).rowCount ?? 0;
 
-    const run = cleanup.add(await FaultRun.begin('d. read model DB connections terminated', stack), (r) =>
-      r.stopLoad(),
+    const run = cleanup.add(
+      await FaultRun.begin('d. read-model DB connections terminated 3×, then DB closed 3 s', stack),
+      (r) => r.stopLoad(),
     );
     await run.until('2.5 s of load', () => run.loadedFor(2500));
 
@@ -33,7 +36,6 @@ describe("fault: the read model's database connections terminated, several times
     for (let i = 0; i < TERMINATIONS; i++) {
       terminated.push(await terminate());
       const at = run.now();
-      if (i === TERMINATIONS - 1) await run.faultEnded();
       // Recovered: a write made after the termination is read through its session's token.
       await run.until(
         `writes propagate again after termination ${i + 1}`,
@@ -41,9 +43,27 @@ describe("fault: the read model's database connections terminated, several times
       );
       await run.until('1.5 s between terminations', () => run.now() - at >= 1500);
     }
-    await run.until('9 s of load', () => run.loadedFor(9000));
+
+    // Briefly unreachable: every connection ended and refused while writes go on.
+    cleanup.add(stack.queryDb, (db) => db.setClosed(false));
+    await stack.queryDb.setClosed(true);
+    const closed = run.now();
+    await run.until('the database closed for 3 s', () => run.now() - closed >= CLOSED_MS, CLOSED_MS + 5000);
+    await stack.queryDb.setClosed(false);
+    const reopened = run.now();
+    await run.faultEnded();
+    await run.until(
+      'writes made while closed propagate',
+      () => run.propagatedReadsSince(reopened, closed, reopened).length >= 5,
+    );
+    await run.until('13 s of load', () => run.loadedFor(13_000));
 
     await run.finish();
+    // While closed, reads were refused as unavailable (503), never failed with another 5xx.
+    const whileClosed = run.recorder.reads.filter((op) => op.start >= closed + 200 && op.end < reopened);
+    expect(whileClosed.length).toBeGreaterThan(0);
+    expect(whileClosed.filter((op) => op.status !== 503)).toEqual([]);
+    expect(run.recorder.reads.filter((op) => (op.status ?? 0) >= 500 && op.status !== 503)).toEqual([]);
     // Each time, the service's connections (pool, LISTEN) were there to be terminated.
     expect(terminated.every((count) => count > 0)).toBe(true);
     expect(stack.query[0].exited).toBe(false);
