@@ -1,9 +1,11 @@
+import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { Client } from 'pg';
 import { CartClient } from '../support/cart-client';
 import { Cleanup } from '../support/cleanup';
 import { eventually } from '../support/eventually';
 import { TestStack } from '../support/stack';
+import { bearer } from '../support/test-env';
 
 /** Everything after the last answer: closing pools, the producer, the relay's connections. */
 const EXIT_AFTER_ANSWER_MS = 5000;
@@ -22,6 +24,55 @@ function refusesConnections(url: string): Promise<boolean> {
     );
   });
 }
+
+interface KeptAliveAnswer {
+  status?: number;
+  connection?: string;
+  error?: string;
+}
+
+/** A GET over the agent's one kept-alive connection; never rejects, so a reset is an answer too. */
+function getOver(
+  agent: Agent,
+  url: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<KeptAliveAnswer> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const call = request({ agent, host: hostname, port, path, headers }, (response) => {
+      response.resume();
+      response.on('end', () => resolve({ status: response.statusCode, connection: response.headers.connection }));
+    });
+    call.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+    call.end();
+  });
+}
+
+describe('a service SIGTERMed while a client holds a kept-alive connection', () => {
+  const cleanup = new Cleanup();
+  afterAll(() => cleanup.run());
+
+  it('drains: not ready, and a request sent on the idle connection is answered, not reset', async () => {
+    const stack = cleanup.add(await TestStack.start({ carts: 0, queries: 1 }), (s) => s.stop());
+    const [query] = stack.query;
+    const agent = cleanup.add(new Agent({ keepAlive: true, maxSockets: 1 }), async (a) => a.destroy());
+    const auth = { Authorization: bearer() };
+    expect(await getOver(agent, query.url, '/health/live')).toMatchObject({ status: 200, connection: 'keep-alive' });
+
+    // The connection is idle now; the next request goes out on it right after the signal.
+    const exited = query.stop('SIGTERM');
+    const answers = [
+      await getOver(agent, query.url, '/carts/00000000-0000-4000-8000-000000000000', auth),
+      await getOver(agent, query.url, '/health/ready'),
+    ];
+    expect(answers).toEqual([
+      { status: 404, connection: 'close' },
+      { status: 503, connection: 'close' },
+    ]);
+    expect(await exited).toBe(0);
+  });
+});
 
 describe('a service SIGTERMed with a call in flight', () => {
   const cleanup = new Cleanup();

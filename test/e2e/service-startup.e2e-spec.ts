@@ -36,7 +36,11 @@ describe('both services start on real infrastructure', () => {
       const live = await fetch(`${service.url}/health/live`);
       expect(live.status).toBe(200);
       const ready = await requestJson<HealthReport>(`${service.url}/health/ready`);
-      expect(ready.body.details).toEqual({ database: { status: 'up' }, kafka: { status: 'up' } });
+      expect(ready.body.details).toEqual({
+        shutdown: { status: 'up' },
+        database: { status: 'up' },
+        kafka: { status: 'up' },
+      });
       const docs = await fetch(`${service.url}/docs`);
       expect(docs.status).toBe(200);
       expect(await docs.text()).toContain('swagger');

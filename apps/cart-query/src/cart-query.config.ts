@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   kafkaBrokersVar,
   logLevelVar,
+  shutdownDrainMsVar,
   parseEnv,
   portVar,
   postgresUrlVar,
@@ -20,6 +21,7 @@ const cartQueryEnv = z
     SESSION_TOKEN_SECRET: sessionTokenSecretVar,
     AUTH_JWT_SECRET: authJwtSecretVar,
     LOG_LEVEL: logLevelVar,
+    SHUTDOWN_DRAIN_MS: shutdownDrainMsVar,
     CART_EVENTS_TOPIC: topicVar(CART_EVENTS_TOPIC),
     CART_QUERY_GROUP_ID: z.string().min(1).max(200).default('cart-query'),
     SESSION_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2000),
@@ -32,6 +34,7 @@ const cartQueryEnv = z
     sessionTokenSecret: env.SESSION_TOKEN_SECRET,
     authJwtSecret: env.AUTH_JWT_SECRET,
     logLevel: env.LOG_LEVEL,
+    shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
     eventsTopic: env.CART_EVENTS_TOPIC,
     deadLetterTopic: deadLetterTopicOf(env.CART_EVENTS_TOPIC),
     groupId: env.CART_QUERY_GROUP_ID,

@@ -15,7 +15,7 @@ async function bootstrap(): Promise<void> {
     logLevel: config.logLevel,
   });
   const logger = new Logger('CartQuery');
-  closeOnSignal(app, logger);
+  closeOnSignal(app, logger, config.shutdownDrainMs);
   await app.init();
   const broker = app.get<EventBroker>(EVENT_BROKER);
   await broker.ensureTopics(cartEventTopics(config.eventsTopic));

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   kafkaBrokersVar,
   logLevelVar,
+  shutdownDrainMsVar,
   parseEnv,
   portVar,
   postgresUrlVar,
@@ -20,6 +21,7 @@ const cartEnv = z
     SESSION_TOKEN_SECRET: sessionTokenSecretVar,
     AUTH_JWT_SECRET: authJwtSecretVar,
     LOG_LEVEL: logLevelVar,
+    SHUTDOWN_DRAIN_MS: shutdownDrainMsVar,
     CART_EVENTS_TOPIC: topicVar(CART_EVENTS_TOPIC),
     OUTBOX_RELAY_MODE: z.enum(['notify', 'poll']).default('notify'),
     OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
@@ -33,6 +35,7 @@ const cartEnv = z
     sessionTokenSecret: env.SESSION_TOKEN_SECRET,
     authJwtSecret: env.AUTH_JWT_SECRET,
     logLevel: env.LOG_LEVEL,
+    shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
     eventsTopic: env.CART_EVENTS_TOPIC,
     outbox: {
       mode: env.OUTBOX_RELAY_MODE,

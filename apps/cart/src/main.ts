@@ -14,7 +14,7 @@ async function bootstrap(): Promise<void> {
     logLevel: config.logLevel,
   });
   const logger = new Logger('Cart');
-  closeOnSignal(app, logger);
+  closeOnSignal(app, logger, config.shutdownDrainMs);
   await app.listen(config.port, '0.0.0.0');
   // Writes do not need Kafka (they land in the outbox), so the topic is made without blocking them.
   void ensureEventTopics(app.get<EventBroker>(EVENT_BROKER), config.eventsTopic, logger);

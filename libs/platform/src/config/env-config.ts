@@ -44,6 +44,9 @@ export const topicVar = (fallback: string) =>
     .regex(/^[A-Za-z0-9._-]{1,200}$/, 'must be a Kafka topic name')
     .default(fallback);
 
+/** How long a stopping service stays up, not ready, serving requests already on their way. */
+export const shutdownDrainMsVar = z.coerce.number().int().min(0).max(60_000).default(500);
+
 export const logLevelVar = z.enum(LOG_LEVELS).default('log');
 
 /** An HMAC key: required, and long enough that guessing it is hopeless. */

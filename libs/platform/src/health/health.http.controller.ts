@@ -3,10 +3,11 @@ import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { EVENT_BROKER, type EventBroker } from '@converge/kafka';
 import { PublicRoute } from '../http/public-route';
+import { shutdownDrain } from '../http/shutdown-drain';
 
 const PROBE_TIMEOUT_MS = 1500;
 
-/** Live: the process serves HTTP. Ready: its database and Kafka both answer. */
+/** Live: the process serves HTTP. Ready: it is not shutting down, and its database and Kafka both answer. */
 @ApiTags('health')
 @PublicRoute()
 @Controller('health')
@@ -28,9 +29,16 @@ export class HealthHttpController {
   @HealthCheck()
   ready() {
     return this.health.check([
+      () => this.shutdown(),
       () => this.database.pingCheck('database', { timeout: PROBE_TIMEOUT_MS }),
       () => this.kafka(),
     ]);
+  }
+
+  /** Stopping: not ready, so that a load balancer stops routing here while the process drains. */
+  private shutdown() {
+    const indicator = this.indicators.check('shutdown');
+    return shutdownDrain.active ? indicator.down({ message: 'draining before shutdown' }) : indicator.up();
   }
 
   private async kafka() {

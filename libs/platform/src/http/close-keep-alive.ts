@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { shutdownDrain } from './shutdown-drain';
 
 /**
  * Lets a closing server finish: server.close() waits for every open connection, and closes only
@@ -15,7 +16,8 @@ export function closeKeepAliveOnClose(fastify: FastifyInstance): void {
     done();
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) reply.header('connection', 'close');
+    // Draining too: the client learns not to send on this connection again, without a reset.
+    if (closing || shutdownDrain.active) reply.header('connection', 'close');
     done(null, payload);
   });
   // An answer whose headers went out just before closing began cannot say it any more.

@@ -1,22 +1,27 @@
 import { INestApplication, Logger } from '@nestjs/common';
+import { shutdownDrain } from './shutdown-drain';
 
 /**
- * On SIGTERM or SIGINT: stop taking requests, let in-flight work and shutdown hooks finish
- * (consumers commit and leave their group), then exit 0 so supervisors see a clean stop.
+ * On SIGTERM or SIGINT: drain for `drainMs` (not ready, still serving what arrives), then stop
+ * taking requests, let in-flight work and shutdown hooks finish (consumers commit and leave their
+ * group), and exit 0 so supervisors see a clean stop.
  */
-export function closeOnSignal(app: INestApplication, logger: Logger): void {
+export function closeOnSignal(app: INestApplication, logger: Logger, drainMs: number): void {
   let closing = false;
   const close = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
-    logger.log(`${signal} received: shutting down`);
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
-        process.exit(1);
-      },
-    );
+    shutdownDrain.begin();
+    logger.log(`${signal} received: draining for ${drainMs} ms, then shutting down`);
+    new Promise((resolve) => setTimeout(resolve, drainMs))
+      .then(() => app.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', close);
   process.once('SIGINT', close);
