@@ -35,6 +35,13 @@ describe('both services start on real infrastructure', () => {
 
       const live = await fetch(`${service.url}/health/live`);
       expect(live.status).toBe(200);
+      // helmet's security headers on every answer, and nothing that names the framework.
+      expect({
+        nosniff: live.headers.get('x-content-type-options'),
+        frames: live.headers.get('x-frame-options'),
+        hsts: live.headers.get('strict-transport-security')?.startsWith('max-age=') ?? false,
+        poweredBy: live.headers.get('x-powered-by'),
+      }).toEqual({ nosniff: 'nosniff', frames: 'SAMEORIGIN', hsts: true, poweredBy: null });
       const ready = await requestJson<HealthReport>(`${service.url}/health/ready`);
       expect(ready.body.details).toEqual({
         shutdown: { status: 'up' },
