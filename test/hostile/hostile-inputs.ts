@@ -422,23 +422,19 @@ export function authorization(owner: string): fc.Arbitrary<string | string[] | u
   );
 }
 
-/** Whether the header names this owner with a token the stack accepts. */
-export function authorizes(header: string | string[] | undefined, owner: string): boolean {
-  if (typeof header !== 'string') return false;
+/** The caller the header names with a token the stack accepts; undefined for any other header. */
+function principalOf(header: string | string[] | undefined): string | undefined {
+  if (typeof header !== 'string') return undefined;
   try {
-    return verifier.verify(header.trim()).owner === owner;
+    return verifier.verify(header.trim()).owner;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
+/** Whether the header names this owner with a token the stack accepts. */
+export const authorizes = (header: string | string[] | undefined, owner: string): boolean =>
+  principalOf(header) === owner;
+
 /** Whether the header carries any token the stack accepts, whoever it names. */
-export function authenticates(header: string | string[] | undefined): boolean {
-  if (typeof header !== 'string') return false;
-  try {
-    verifier.verify(header.trim());
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const authenticates = (header: string | string[] | undefined): boolean => principalOf(header) !== undefined;
