@@ -60,6 +60,21 @@ function describeError(error: unknown): string {
   return JSON.stringify(error);
 }
 
+/** The broker no longer accepts this idempotent producer's sequence numbers or id. */
+const PRODUCER_STATE_ERRORS = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+]);
+
+function producerStateLost(error: unknown): boolean {
+  for (let cause = error; typeof cause === 'object' && cause !== null; cause = (cause as { cause?: unknown }).cause) {
+    const { type } = cause as { type?: unknown };
+    if (typeof type === 'string' && PRODUCER_STATE_ERRORS.has(type)) return true;
+  }
+  return false;
+}
+
 function slices<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -169,7 +184,19 @@ export class KafkajsEventBroker implements EventBroker {
   async publish(topic: string, messages: OutboundMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const producer = await this.producer.get();
-    await producer.send({ topic, acks: -1, messages });
+    try {
+      await producer.send({ topic, acks: -1, messages });
+    } catch (error) {
+      if (producerStateLost(error)) {
+        // A broker that restarted from a SIGKILL may have lost this producer's sequence state:
+        // it then refuses every later send from it, and kafkajs never starts over. A new producer
+        // gets a new id and fresh sequences; the caller's retry may publish some messages twice,
+        // which consumers absorb.
+        this.logger.warn(`producer state lost on the broker (${describeError(error)}); starting a new producer`);
+        await this.producer.close().catch(() => undefined);
+      }
+      throw error;
+    }
   }
 
   async ping(timeoutMs: number): Promise<void> {
