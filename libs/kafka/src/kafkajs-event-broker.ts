@@ -1,7 +1,21 @@
 import { Logger } from '@nestjs/common';
-import { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, logLevel, LogEntry, Producer } from 'kafkajs';
+import {
+  Admin,
+  Consumer,
+  EachBatchPayload,
+  ITopicMetadata,
+  Kafka,
+  KafkaMessage,
+  logLevel,
+  LogEntry,
+  Message,
+  PartitionMetadata,
+  Producer,
+  RecordMetadata,
+} from 'kafkajs';
 import { backoffDelayMs, delay } from './backoff';
 import { consumerLag, type PartitionLag } from './consumer-lag';
+import { groupByPartition, unacknowledged } from './partition-acks';
 import {
   BatchControl,
   BatchHandler,
@@ -28,6 +42,14 @@ const KAFKAJS_LEVEL = {
   debug: logLevel.INFO,
   verbose: logLevel.DEBUG,
 } as const;
+
+/** A send that leaves partitions unacknowledged is followed by one for them; this many in all, then the caller retries. */
+const MAX_SENDS_PER_PUBLISH = 3;
+
+/** The messages with the partition each was grouped under, so kafkajs sends each exactly there. */
+function toPartitioned(groups: Map<number, OutboundMessage[]>): Message[] {
+  return [...groups].flatMap(([partition, group]) => group.map((message) => ({ ...message, partition })));
+}
 
 /** How long a new topic's partitions may take to get leaders that every broker knows of. */
 const TOPIC_LEADERS_TIMEOUT_MS = 10_000;
@@ -122,6 +144,7 @@ export class KafkajsEventBroker implements EventBroker {
   private readonly producer: Lazy<Producer>;
   private readonly admin: Lazy<Admin>;
   private readonly subscriptions = new Set<Subscription>();
+  private readonly topicPartitions = new Map<string, PartitionMetadata[]>();
   private paused = false;
 
   constructor(options: KafkajsBrokerOptions) {
@@ -164,28 +187,56 @@ export class KafkajsEventBroker implements EventBroker {
     );
   }
 
-  /** Asks again until every partition of the topics has a leader, whichever broker answers. */
-  private async untilLed(admin: Admin, topics: string[]): Promise<void> {
+  /**
+   * Asks again until every partition of the topics has a leader, whichever broker answers: in a
+   * cluster, a broker learns of a topic made a moment ago a moment after the controller.
+   */
+  private async untilLed(admin: Admin, topics: string[]): Promise<ITopicMetadata[]> {
     const deadline = Date.now() + TOPIC_LEADERS_TIMEOUT_MS;
     let unled = `no leaders for ${topics.join(', ')}`;
     for (let attempt = 0; Date.now() < deadline; attempt++) {
       try {
         const { topics: described } = await admin.fetchTopicMetadata({ topics });
-        if (described.length === topics.length && described.every(everyPartitionLed)) return;
+        if (described.length === topics.length && described.every(everyPartitionLed)) return described;
       } catch (error) {
-        // Created, so what fails now is most likely a broker not caught up yet; the deadline bounds it.
+        // Most likely a broker not caught up yet, or one down; the deadline bounds it.
         unled = describeError(error);
       }
       await delay(backoffDelayMs(attempt, 50, 1000));
     }
-    throw new Error(`${topics.join(', ')} created, but not led within ${TOPIC_LEADERS_TIMEOUT_MS} ms: ${unled}`);
+    throw new Error(`${topics.join(', ')} not led within ${TOPIC_LEADERS_TIMEOUT_MS} ms: ${unled}`);
   }
 
+  /**
+   * Resolves once every message is acknowledged by its partition's in-sync replicas. Partitions are
+   * chosen here, so the result can be checked for each: kafkajs may resolve a send without having
+   * written one of them (see unacknowledged), and those are sent again.
+   */
   async publish(topic: string, messages: OutboundMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    let pending = groupByPartition(topic, await this.partitionsOf(topic), messages);
+    for (let send = 1; pending.size > 0; send++) {
+      if (send > MAX_SENDS_PER_PUBLISH) {
+        throw new Error(
+          `${topic}: partitions ${[...pending.keys()].join(', ')} not acknowledged after ${send - 1} sends`,
+        );
+      }
+      const acks = await this.send(topic, toPartitioned(pending));
+      const missing = unacknowledged(topic, pending, acks);
+      if (missing.size > 0) {
+        this.logger.warn(
+          `a send to ${topic} resolved without acknowledging partitions ${[...missing.keys()].join(', ')} ` +
+            `(tulios/kafkajs#1303); sending their ${toPartitioned(missing).length} messages again`,
+        );
+      }
+      pending = missing;
+    }
+  }
+
+  private async send(topic: string, messages: Message[]): Promise<RecordMetadata[]> {
     const producer = await this.producer.get();
     try {
-      await producer.send({ topic, acks: -1, messages });
+      return await producer.send({ topic, acks: -1, messages });
     } catch (error) {
       if (producerStateLost(error)) {
         // A broker that restarted from a SIGKILL may have lost this producer's sequence state:
@@ -197,6 +248,18 @@ export class KafkajsEventBroker implements EventBroker {
       }
       throw error;
     }
+  }
+
+  /**
+   * The topic's partitions, asked once: their number is part of the topic's contract, since
+   * adding partitions would move keys, and with them the order of each key's messages.
+   */
+  private async partitionsOf(topic: string): Promise<PartitionMetadata[]> {
+    const known = this.topicPartitions.get(topic);
+    if (known) return known;
+    const [{ partitions }] = await this.untilLed(await this.admin.get(), [topic]);
+    this.topicPartitions.set(topic, partitions);
+    return partitions;
   }
 
   async ping(timeoutMs: number): Promise<void> {

@@ -50,6 +50,16 @@ export class KafkaNode {
   }
 
   /**
+   * SIGSTOPs the node's JVM: its connections stay open but it answers nothing and stops
+   * heartbeating to the controller, so requests sent to it are held in flight until it is killed.
+   */
+  async suspend(): Promise<void> {
+    const pid = await this.pid();
+    if (!this.runs(pid)) throw new Error(`pid ${pid} is not Kafka node ${this.id}'s JVM`);
+    process.kill(pid, 'SIGSTOP');
+  }
+
+  /**
    * SIGKILLs the node's JVM and resolves once it is gone and its port refuses connections.
    * With `ifRunning`, a node that is not running (no pid file, or its JVM gone) is left as it is.
    */
