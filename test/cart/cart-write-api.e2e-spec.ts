@@ -139,6 +139,13 @@ describe('Cart write API', () => {
       ['malformed JSON', '{"color":', {}, 400, 'MALFORMED_JSON'],
       ['a text/plain body', 'hello', { 'Content-Type': 'text/plain' }, 400, 'UNSUPPORTED_CONTENT_TYPE'],
       ['a form body', 'a=1', { 'Content-Type': 'application/x-www-form-urlencoded' }, 400, 'UNSUPPORTED_CONTENT_TYPE'],
+      [
+        'a UTF-16 JSON body',
+        '{}',
+        { 'Content-Type': 'application/json; charset=utf-16' },
+        400,
+        'UNSUPPORTED_CONTENT_TYPE',
+      ],
     ])('refuses %s and creates nothing', async (_name, body, headers, status, code) => {
       const watched = await api.newCart();
       await expectRefused(watched, () => api.createCart(headers, body), status, code);

@@ -1,5 +1,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { acceptOnlyJson, jsonDepthExceeds, JsonTooDeepError, MAX_JSON_DEPTH, MalformedJsonError } from './json-body';
+import {
+  acceptOnlyJson,
+  declaresOtherCharset,
+  jsonDepthExceeds,
+  JsonTooDeepError,
+  MAX_JSON_DEPTH,
+  MalformedJsonError,
+} from './json-body';
 
 const nestedArrays = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 const nestedObjects = (depth: number): string => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
@@ -60,5 +67,27 @@ describe('acceptOnlyJson', () => {
 
   it('still refuses malformed JSON as such', async () => {
     expect((await post('{"a":')).json()).toEqual({ code: 'MALFORMED_JSON' });
+  });
+});
+
+describe('declaresOtherCharset', () => {
+  it.each([
+    'application/json',
+    'application/json; charset=utf-8',
+    'application/json;charset=UTF-8',
+    'application/json; charset="utf-8"',
+    'application/json; charset=utf8',
+  ])('takes %p as UTF-8', (contentType) => {
+    expect(declaresOtherCharset(contentType)).toBe(false);
+  });
+
+  it.each([
+    'application/json; charset=utf-16',
+    'application/json; charset=UTF-16LE',
+    'application/json; charset=iso-8859-1',
+    'application/json; charset="latin1"',
+    'application/json;charset=',
+  ])('refuses %p', (contentType) => {
+    expect(declaresOtherCharset(contentType)).toBe(true);
   });
 });

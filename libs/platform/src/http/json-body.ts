@@ -7,6 +7,25 @@ export class MalformedJsonError extends AppError {
   readonly retriable = false;
 }
 
+export class UnsupportedCharsetError extends AppError {
+  readonly code = 'UNSUPPORTED_CONTENT_TYPE';
+  readonly kind = 'invalid' as const;
+  readonly retriable = false;
+
+  constructor() {
+    super('Only application/json bodies in UTF-8 are accepted');
+  }
+}
+
+/**
+ * JSON between systems is UTF-8 (RFC 8259 §8.1). A client that names another charset sent bytes
+ * that decoding as UTF-8 would garble rather than refuse, so it is told, not guessed at.
+ */
+export function declaresOtherCharset(contentType: string | undefined): boolean {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType ?? '')?.[1];
+  return charset !== undefined && !/^utf-?8$/i.test(charset);
+}
+
 /**
  * Far deeper than any body either service takes (theirs are one level), far shallower than what
  * the recursive validation behind the parser survives: 16 KiB of `[` nests 8,000 levels, and
@@ -45,6 +64,7 @@ export function acceptOnlyJson(fastify: FastifyInstance, bodyLimit: number): voi
   // Keeps Fastify's defences against __proto__ and constructor poisoning.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (request, body, done) => {
+    if (declaresOtherCharset(request.headers['content-type'])) return done(new UnsupportedCharsetError());
     const text = body.toString();
     if (text === '') return done(null, undefined);
     parseJson(request, text, (error, value) => {
