@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { eventually } from '../support/eventually';
 import { requestJson } from '../support/http';
@@ -58,6 +59,13 @@ describe('both services start on real infrastructure', () => {
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       });
       for (const secret of Object.values(testSecretsEnv())) expect(text).not.toContain(secret);
+      // No Host header: the contract's error body, not Node's empty 400.
+      const hostless = await rawExchange(service.url, 'GET /health/live HTTP/1.1\r\nConnection: close\r\n\r\n');
+      expect(hostless.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+      expect(JSON.parse(hostless.slice(hostless.indexOf('\r\n\r\n') + 4))).toMatchObject({
+        statusCode: 400,
+        code: 'MALFORMED_REQUEST',
+      });
       expect(await service.stop('SIGTERM')).toBe(0);
     },
   );
@@ -98,3 +106,15 @@ describe('both services start on real infrastructure', () => {
     expect(result.stderr).not.toContain(TEST_AUTH_SECRET);
   });
 });
+
+/** Sends bytes as they are, which fetch would not (it always adds Host), and returns the whole answer. */
+function rawExchange(url: string, request: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect({ host: hostname, port: Number(port) }, () => socket.end(request));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.on('error', reject);
+  });
+}

@@ -8,6 +8,7 @@ import { LOG_LEVELS, LogLevel } from '../config/env-config';
 import { answerClientError } from './client-error';
 import { closeKeepAliveOnClose } from './close-keep-alive';
 import { ErrorResponseFilter, sendError } from './error-response.filter';
+import { requireHostHeader } from './host-header';
 import { acceptOnlyJson } from './json-body';
 
 /** Requests are size-limited before parsing, so a huge body costs nothing. */
@@ -32,6 +33,8 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
       sendError(error, request, reply, logger),
     // Requests Node cannot parse never reach the router: same shape again.
     clientErrorHandler: answerClientError,
+    // requireHostHeader answers a request without a Host header, in the contract's shape.
+    http: { requireHostHeader: false },
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: logLevelsFrom(options.logLevel),
@@ -39,6 +42,7 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
   });
   acceptOnlyJson(app.getHttpAdapter().getInstance(), MAX_BODY_BYTES);
   closeKeepAliveOnClose(app.getHttpAdapter().getInstance());
+  requireHostHeader(app.getHttpAdapter().getInstance(), logger);
   await app.register(helmet, { contentSecurityPolicy: false });
   app.useGlobalPipes(
     new ValidationPipe({
