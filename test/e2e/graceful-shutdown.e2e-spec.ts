@@ -10,6 +10,9 @@ import { bearer } from '../support/test-env';
 /** Everything after the last answer: closing pools, the producer, the relay's connections. */
 const EXIT_AFTER_ANSWER_MS = 5000;
 
+/** Long enough that a loaded machine sees the drain begin and still sends inside it. */
+const DRAIN_MS = 5000;
+
 /** Whether a new TCP connection to the URL's port is refused: the server stopped accepting. */
 function refusesConnections(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);
@@ -54,14 +57,20 @@ describe('a service SIGTERMed while a client holds a kept-alive connection', () 
   afterAll(() => cleanup.run());
 
   it('drains: not ready, and a request sent on the idle connection is answered, not reset', async () => {
-    const stack = cleanup.add(await TestStack.start({ carts: 0, queries: 1 }), (s) => s.stop());
+    const env = { SHUTDOWN_DRAIN_MS: String(DRAIN_MS) };
+    const stack = cleanup.add(await TestStack.start({ carts: 0, queries: 1, env }), (s) => s.stop());
     const [query] = stack.query;
     const agent = cleanup.add(new Agent({ keepAlive: true, maxSockets: 1 }), async (a) => a.destroy());
     const auth = { Authorization: bearer() };
     expect(await getOver(agent, query.url, '/health/live')).toMatchObject({ status: 200, connection: 'keep-alive' });
 
-    // The connection is idle now; the next request goes out on it right after the signal.
+    // The connection is idle now. Once the service is draining, a load balancer that has not
+    // polled readiness yet still sends on it: that request must be answered, not reset.
     const exited = query.stop('SIGTERM');
+    await eventually(async () => {
+      const ready = await getOver(new Agent({ keepAlive: false }), query.url, '/health/ready');
+      if (ready.status !== 503) throw new Error(`readiness answered ${ready.status ?? ready.error}`);
+    }, DRAIN_MS / 2);
     const answers = [
       await getOver(agent, query.url, '/carts/00000000-0000-4000-8000-000000000000', auth),
       await getOver(agent, query.url, '/health/ready'),
