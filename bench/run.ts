@@ -1,14 +1,15 @@
 /**
  * `npm run bench`: converge against the naive baseline, alternately, in one run on this machine.
  * Each step gets a stack of its own; figures are medians and percentiles of that step.
- *   BENCH_STEP_SECONDS (15)  BENCH_RATES (100,200,500,1000,1500,2000,max)  BENCH_CATCHUP_EVENTS (100000)
+ *   BENCH_STEP_SECONDS (15, also the length of the checked steps)  BENCH_RATES (100,200,500,1000,1500,2000,max)  BENCH_CATCHUP_EVENTS (100000)
  *   BENCH_NODE_ARGS: passed to the services' node (e.g. --cpu-prof --cpu-prof-dir=bench/results/profiles)
  */
 import { join } from 'node:path';
 import { provideInfrastructure } from '../test/setup/infrastructure';
 import { runCatchUp, type CatchUpResult } from './lib/catch-up';
+import { runCheckedStep, type CheckedStepResult } from './lib/checked-step';
 import type { Mode } from './lib/modes';
-import { catchUpTable, chart, ratioTable, stepTable, writeResults } from './lib/report';
+import { catchUpTable, chart, checkedTable, ratioTable, stepTable, writeResults } from './lib/report';
 import { runStep, type StepResult } from './lib/step';
 import { targets } from './lib/targets';
 
@@ -39,16 +40,25 @@ async function main(): Promise<void> {
       say(`… ${mode}: catch-up of ${catchUpEvents} events`);
       catchUps.push(await runCatchUp(mode, catchUpEvents));
     }
-    const verdicts = targets(steps, catchUps);
+    const checked: CheckedStepResult[] = [];
+    for (const mode of ['converge', 'baseline'] as const) {
+      say(`… ${mode}: clients writing and reading their writes for ${seconds} s, history checked`);
+      checked.push(await runCheckedStep(mode, seconds));
+    }
+    const verdicts = targets(steps, catchUps, checked);
     say(
-      `\n${stepTable(steps)}\n\n${ratioTable(steps)}\n\nCatch-up\n\n${catchUpTable(catchUps)}\n\nTargets\n\n${verdicts}\n`,
+      `\n${stepTable(steps)}\n\n${ratioTable(steps)}\n\nCatch-up\n\n${catchUpTable(catchUps)}\n\n` +
+        `Guarantees under load\n\n${checkedTable(checked)}\n\nTargets\n\n${verdicts}\n`,
     );
+    for (const step of checked) if (step.violations) say(`${step.mode}: ${step.violations}`);
     writeResults(
       join(__dirname, 'results'),
-      { when: new Date().toISOString(), stepSeconds: seconds, steps, catchUps },
+      { when: new Date().toISOString(), stepSeconds: seconds, steps, catchUps, checked },
       chart(steps),
     );
     say('written: bench/results/latest.json, bench/results/latest.svg');
+    // A target missed is a figure to look into; a guarantee broken under load is a failure.
+    if (checked.some((step) => step.violations)) process.exitCode = 1;
   } finally {
     await infra.stop();
   }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CatchUpResult } from './catch-up';
+import type { CheckedStepResult } from './checked-step';
 import type { StepResult } from './step';
 import { round } from './stats';
 
@@ -54,6 +55,20 @@ export function catchUpTable(results: CatchUpResult[]): string {
     '| mode | events | seconds | events/s |',
     '| --- | --- | --- | --- |',
     ...results.map((r) => `| ${r.mode} | ${r.events} | ${r.seconds} | ${r.eventsPerSecond} |`),
+  ].join('\n');
+}
+
+/** The history checker's figures per mode: what the load did, and every guarantee's violations. */
+export function checkedTable(results: CheckedStepResult[]): string {
+  return [
+    '| mode | clients | operations/s | acknowledged writes | token reads 200 / 503 / other | lost | doubled | RYW violations | monotonic violations | diverged |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...results.map(({ mode, clients, operationsPerSecond, summary: s, otherReads }) => {
+      const other = Object.entries(otherReads).map(([answer, n]) => `${n}× ${answer}`);
+      const reads = `${s.readsAnswered} / ${s.readsBehind} / ${other.join(', ') || 0}`;
+      const broken = [s.lost, s.doubled, s.ryw, s.monotonic, s.diverged];
+      return `| ${[mode, clients, operationsPerSecond, s.acknowledgedWrites, reads, ...broken].join(' | ')} |`;
+    }),
   ].join('\n');
 }
 

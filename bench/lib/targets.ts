@@ -1,4 +1,5 @@
 import type { CatchUpResult } from './catch-up';
+import type { CheckedStepResult } from './checked-step';
 import type { StepResult } from './step';
 import { round } from './stats';
 
@@ -6,7 +7,7 @@ const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
 const ms = (value: number | undefined) => (value === undefined ? 'not measured (no 200/s step)' : `${round(value)} ms`);
 
 /** Issue #5's targets, each with the figure measured against its goal. */
-export function targets(steps: StepResult[], catchUps: CatchUpResult[]): string {
+export function targets(steps: StepResult[], catchUps: CatchUpResult[], checked: CheckedStepResult[]): string {
   const ours = steps.filter((s) => s.mode === 'converge');
   const at200 = ours.find((s) => s.rate === 200);
   // Sustained: the writes keep pace (at a fixed rate, ≥ 95% of it, with no queue building up in
@@ -37,6 +38,11 @@ export function targets(steps: StepResult[], catchUps: CatchUpResult[]): string 
     ],
     ['catch-up ≥ 10,000 events/s', `${catchUp?.eventsPerSecond} events/s`, (catchUp?.eventsPerSecond ?? 0) >= 10_000],
     ['each Node service ≤ 200 MB RSS', `${rss} MB peak`, rss <= 200],
+    [
+      'no guarantee broken under load, in either mode (history checker)',
+      checked.map((c) => `${c.mode}: ${c.summary.violations} violations`).join(', '),
+      checked.length > 0 && checked.every((c) => c.summary.violations === 0 && !c.violations),
+    ],
   ] as const;
   return [
     '| target | measured | verdict |',

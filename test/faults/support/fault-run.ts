@@ -34,6 +34,8 @@ export class FaultRun {
   readonly writers: Endpoint[];
   readonly readers: Endpoint[];
   cartIds: string[] = [];
+  /** The checker's verdict, once `finish` has judged the history (also when it then fails). */
+  result?: CheckResult;
   private load?: Load;
   private faultEnd?: number;
   private catchUp?: Promise<number>;
@@ -186,6 +188,7 @@ export class FaultRun {
     }
     this.dumpHistory(finals);
     const result = checkHistory(this.recorder.operations, finals);
+    this.result = result;
     const convergeSeconds =
       caughtUp !== undefined && this.faultEnd !== undefined ? (caughtUp - this.faultEnd) / 1000 : undefined;
     const quiesceSeconds = quiesced !== undefined ? (quiesced - loadEnd) / 1000 : undefined;
