@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { AccessTokenIssuer, OPERATE_SCOPE } from '@converge/access-token';
 
-/** A name no other test uses: for topics, consumer groups and databases. */
-export function uniqueName(prefix: string): string {
-  return `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+/**
+ * A name no other test uses, for topics, consumer groups and databases:
+ * `prefix_<creation time, base 36>_<random>`, so what a killed run left can be told by its age.
+ */
+export function uniqueName(prefix: string, createdAt = Date.now()): string {
+  return `${prefix}_${createdAt.toString(36)}_${randomBytes(4).toString('hex')}`;
 }
 
 export function testKafkaBrokers(): string {
