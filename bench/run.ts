@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       `\n${stepTable(steps)}\n\n${ratioTable(steps)}\n\nCatch-up\n\n${catchUpTable(catchUps)}\n\n` +
         `Guarantees under load\n\n${checkedTable(checked)}\n\nTargets\n\n${verdicts}\n`,
     );
-    for (const step of checked) if (step.violations) say(`${step.mode}: ${step.violations}`);
+    for (const step of checked) if (step.failure) say(`${step.mode}: ${step.failure}`);
     writeResults(
       join(__dirname, 'results'),
       { when: new Date().toISOString(), stepSeconds: seconds, steps, catchUps, checked },
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     );
     say('written: bench/results/latest.json, bench/results/latest.svg');
     // A target missed is a figure to look into; a guarantee broken under load is a failure.
-    if (checked.some((step) => step.violations)) process.exitCode = 1;
+    if (checked.some((step) => step.failure)) process.exitCode = 1;
   } finally {
     await infra.stop();
   }

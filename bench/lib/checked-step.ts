@@ -12,8 +12,8 @@ export interface CheckedStepResult {
   summary: CheckSummary;
   /** Reads answered neither 200 nor 503, by status (or error): e.g. a 404 for a cart not propagated yet. */
   otherReads: Record<string, number>;
-  /** The checker's account of the first violations; absent when the history is clean. */
-  violations?: string;
+  /** Why the run failed: the checker's first violations, or no quiescence; absent when it passed. */
+  failure?: string;
 }
 
 const CLIENTS = 32;
@@ -33,18 +33,18 @@ export async function runCheckedStep(mode: Mode, seconds: number): Promise<Check
     await run.stopLoad();
     const loaded = run.recorder.operations.filter((op) => op.session !== 'setup').length;
     const operationsPerSecond = Math.round(loaded / ((run.now() - started) / 1000));
-    const violations = await run.finish().then(
+    const failure = await run.finish().then(
       () => undefined,
       (error: unknown) => (error instanceof Error ? error.message : String(error)),
     );
-    if (!run.result) throw new Error(violations);
+    if (!run.result) throw new Error(failure);
     const otherReads: Record<string, number> = {};
     for (const read of run.recorder.reads.filter((op) => op.status !== 200 && op.status !== 503)) {
       const answer = String(read.status ?? read.error);
       otherReads[answer] = (otherReads[answer] ?? 0) + 1;
     }
     const { summary } = run.result;
-    return { mode, clients: CLIENTS, seconds, operationsPerSecond, summary, otherReads, violations };
+    return { mode, clients: CLIENTS, seconds, operationsPerSecond, summary, otherReads, failure };
   } finally {
     await stack.stop();
   }

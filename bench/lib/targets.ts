@@ -41,7 +41,7 @@ export function targets(steps: StepResult[], catchUps: CatchUpResult[], checked:
     [
       'no guarantee broken under load, in either mode (history checker)',
       checked.map((c) => `${c.mode}: ${c.summary.violations} violations`).join(', '),
-      checked.length > 0 && checked.every((c) => c.summary.violations === 0 && !c.violations),
+      checked.length > 0 && checked.every((c) => c.summary.violations === 0 && !c.failure),
     ],
   ] as const;
   return [
