@@ -3,9 +3,15 @@ import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessTokenModule } from '@converge/access-token';
-import { EVENT_BROKER, KafkajsEventBroker } from '@converge/kafka';
-import { HealthHttpController, MetricsModule, postgresOptions, SchemaMigrator } from '@converge/platform';
-import { SessionTokenCodec } from '@converge/session-token';
+import { brokerReadiness, EVENT_BROKER, type EventBroker, KafkajsEventBroker } from '@converge/kafka';
+import {
+  HealthHttpController,
+  MetricsModule,
+  postgresOptions,
+  READINESS_CHECKS,
+  SchemaMigrator,
+} from '@converge/platform';
+import { ParseSessionTokenPipe, SessionTokenCodec } from '@converge/session-token';
 import { cartQueryConfig, type CartQueryConfig } from './cart-query.config';
 import { cartQueryMigrations } from './database/migrations';
 import { ApplyCartEventsHandler } from './events/apply-cart-events/apply-cart-events.handler';
@@ -44,6 +50,11 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
   providers: [
     SchemaMigrator,
     {
+      provide: READINESS_CHECKS,
+      inject: [EVENT_BROKER],
+      useFactory: (broker: EventBroker) => [brokerReadiness(broker)],
+    },
+    {
       provide: EVENT_BROKER,
       inject: [cartQueryConfig.KEY],
       useFactory: (config: CartQueryConfig) =>
@@ -54,6 +65,7 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
       inject: [cartQueryConfig.KEY],
       useFactory: (config: CartQueryConfig) => new SessionTokenCodec(config.sessionTokenSecret),
     },
+    ParseSessionTokenPipe,
     CartViewRepository,
     ReadModelSignals,
     ConsumerStats,

@@ -3,16 +3,16 @@ import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessTokenModule } from '@converge/access-token';
-import { EVENT_BROKER, type EventBroker, KafkajsEventBroker } from '@converge/kafka';
+import { brokerReadiness, EVENT_BROKER, type EventBroker, KafkajsEventBroker } from '@converge/kafka';
 import { OUTBOX_RELAY, OutboxRelay } from '@converge/outbox';
 import {
   HealthHttpController,
   MetricsModule,
+  READINESS_CHECKS,
   postgresOptions,
   SchemaMigrator,
   withApplicationName,
 } from '@converge/platform';
-import { SessionTokenCodec } from '@converge/session-token';
 import { cartConfig, CartConfig } from './cart.config';
 import { AddItemHandler } from './commands/add-item/add-item.handler';
 import { AddItemHttpController } from './commands/add-item/add-item.http.controller';
@@ -24,7 +24,7 @@ import { SetItemQuantityHandler } from './commands/set-item-quantity/set-item-qu
 import { SetItemQuantityHttpController } from './commands/set-item-quantity/set-item-quantity.http.controller';
 import { cartMigrations } from './database/migrations';
 import { CartReply } from './http/cart-reply';
-import { ParseSessionTokenPipe } from './http/session-token.pipe';
+import { ParseSessionTokenPipe, SessionTokenCodec } from '@converge/session-token';
 import { CartRepository } from './infrastructure/cart.repository';
 import { OutboxMetrics } from './metrics/outbox.metrics';
 import { GetCartHandler } from './queries/get-cart/get-cart.handler';
@@ -51,6 +51,11 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
   ],
   providers: [
     SchemaMigrator,
+    {
+      provide: READINESS_CHECKS,
+      inject: [EVENT_BROKER],
+      useFactory: (broker: EventBroker) => [brokerReadiness(broker)],
+    },
     {
       provide: EVENT_BROKER,
       inject: [cartConfig.KEY],

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { cartEventTopics } from '@converge/contracts';
-import { backoffDelayMs, delay, EVENT_BROKER, type EventBroker } from '@converge/kafka';
+import { backoffDelayMs, delay } from '@converge/backoff';
+import { EVENT_BROKER, type EventBroker } from '@converge/kafka';
 import { closeOnSignal, createHttpApp, runService } from '@converge/platform';
 import { cartConfig } from './cart.config';
 import { CartModule } from './cart.module';

@@ -13,7 +13,7 @@ import {
   Producer,
   RecordMetadata,
 } from 'kafkajs';
-import { backoffDelayMs, delay } from './backoff';
+import { backoffDelayMs, delay } from '@converge/backoff';
 import { consumerLag, type PartitionLag } from './consumer-lag';
 import { groupByPartition, unacknowledged } from './partition-acks';
 import {

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { backoffDelayMs, type EventBroker } from '@converge/kafka';
+import { backoffDelayMs } from '@converge/backoff';
+import type { EventBroker } from '@converge/kafka';
 import { describeIds, groupByTopic, oldestCreatedAt, OutboxRow } from './outbox-batch';
 import { describeFailure } from './outbox-failure';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox-message';

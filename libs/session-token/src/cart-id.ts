@@ -1,10 +1,10 @@
-const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID_PATTERN } from '@converge/platform';
 
 export const CART_ID_BYTES = 16;
 
 /** Lower-cased so the same cart written in two cases never occupies two slots of a bounded token. */
 export function normaliseCartId(cartId: string): string {
-  if (typeof cartId !== 'string' || !CANONICAL_UUID.test(cartId)) {
+  if (typeof cartId !== 'string' || !UUID_PATTERN.test(cartId)) {
     throw new RangeError('cartId must be a canonical UUID');
   }
   return cartId.toLowerCase();

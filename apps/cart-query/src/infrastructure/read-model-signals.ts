@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
-import { backoffDelayMs, delay } from '@converge/kafka';
+import { backoffDelayMs, delay } from '@converge/backoff';
 import type { SqlExecutor } from '@converge/platform';
 import { cartQueryConfig, type CartQueryConfig } from '../cart-query.config';
 

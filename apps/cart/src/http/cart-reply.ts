@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { SessionToken, SessionTokenCodec } from '@converge/session-token';
+import { entityTag } from '@converge/platform';
+import { SESSION_TOKEN_HEADER, SessionToken, SessionTokenCodec } from '@converge/session-token';
 import type { Cart } from '../domain/cart';
 import { CartResponse } from './cart.response';
-import { entityTag } from './entity-tag';
-import { SESSION_TOKEN_HEADER } from '@converge/session-token';
 
 /** Turns a cart into the HTTP answer: its body, its ETag and, after a write, the session token. */
 @Injectable()

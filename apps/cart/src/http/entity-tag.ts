@@ -11,11 +11,6 @@ export class InvalidIfMatchError extends AppError {
   }
 }
 
-/** A strong ETag: the version alone identifies the cart's state. */
-export function entityTag(version: number): string {
-  return `"${version}"`;
-}
-
 /** Our own ETags only: a version without leading zeros, quoted or (leniently) bare. */
 const VERSION_TAG = /^(?:"(0|[1-9]\d{0,9})"|(0|[1-9]\d{0,9}))$/;
 

@@ -1,13 +1,13 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { EVENT_BROKER, type EventBroker } from '@converge/kafka';
 import { PublicRoute } from '../http/public-route';
 import { shutdownDrain } from '../http/shutdown-drain';
+import { READINESS_CHECKS, type ReadinessCheck } from './readiness-check';
 
 const PROBE_TIMEOUT_MS = 1500;
 
-/** Live: the process serves HTTP. Ready: it is not shutting down, and its database and Kafka both answer. */
+/** Live: the process serves HTTP. Ready: it is not shutting down, and its database and every check the app gave answer. */
 @ApiTags('health')
 @PublicRoute()
 @Controller('health')
@@ -16,7 +16,7 @@ export class HealthHttpController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
-    @Inject(EVENT_BROKER) private readonly broker: EventBroker,
+    @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],
   ) {}
 
   @Get('live')
@@ -31,7 +31,7 @@ export class HealthHttpController {
     return this.health.check([
       () => this.shutdown(),
       () => this.database.pingCheck('database', { timeout: PROBE_TIMEOUT_MS }),
-      () => this.kafka(),
+      ...this.checks.map((check) => () => this.probe(check)),
     ]);
   }
 
@@ -41,10 +41,10 @@ export class HealthHttpController {
     return shutdownDrain.active ? indicator.down({ message: 'draining before shutdown' }) : indicator.up();
   }
 
-  private async kafka() {
-    const indicator = this.indicators.check('kafka');
+  private async probe(check: ReadinessCheck) {
+    const indicator = this.indicators.check(check.name);
     try {
-      await this.broker.ping(PROBE_TIMEOUT_MS);
+      await check.probe(PROBE_TIMEOUT_MS);
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: error instanceof Error ? error.message : String(error) });

@@ -1,15 +1,16 @@
-import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Caller, type Principal } from '@converge/access-token';
-import { ParseCartIdPipe } from '@converge/platform';
-import { SESSION_TOKEN_HEADER, SessionTokenCodec, sessionTokenFromHeader } from '@converge/session-token';
+import { entityTag } from '@converge/platform';
+import { RequestSession, SESSION_TOKEN_HEADER, type SessionToken, SessionTokenCodec } from '@converge/session-token';
+import { ParseCartIdPipe } from '../../http/cart-id.pipe';
 import { CartViewResponse } from '../../http/cart-view.response';
 import type { CartView } from '../../read-model/cart-view';
+import { GetCartHandler } from './get-cart.handler';
 
 /** What a reader sees: the cart as Cart answers it; the owner is who asks, so it is not repeated. */
 type CartViewBody = Omit<CartView, 'owner'>;
-import { GetCartHandler } from './get-cart.handler';
 
 @ApiTags('carts')
 @Controller('carts')
@@ -31,15 +32,14 @@ export class GetCartHttpController {
   @ApiResponse({ status: 503, description: 'The read model has not reached the session token within the wait bound.' })
   async getCart(
     @Param('cartId', ParseCartIdPipe) cartId: string,
-    @Headers(SESSION_TOKEN_HEADER.toLowerCase()) tokenHeader: string | string[] | undefined,
+    @RequestSession() token: SessionToken,
     @Caller() caller: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CartViewBody> {
-    const token = sessionTokenFromHeader(this.codec, tokenHeader);
     const view = await this.handler.execute({ cartId, owner: caller.owner, minVersion: token.minVersion(cartId) });
     void reply
       .header(SESSION_TOKEN_HEADER, this.codec.encode(token.require(view.id, view.version)))
-      .header('ETag', `"${view.version}"`);
+      .header('ETag', entityTag(view.version));
     return { id: view.id, version: view.version, items: view.items, updatedAt: view.updatedAt };
   }
 }

@@ -2,13 +2,13 @@ import { Body, Controller, HttpCode, HttpStatus, Param, Post, Res } from '@nestj
 import { ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Caller, type Principal } from '@converge/access-token';
-import type { SessionToken } from '@converge/session-token';
+import { RequestSession, type SessionToken } from '@converge/session-token';
 import { ApiCartChange } from '../../http/api-cart-write';
 import { CartReply } from '../../http/cart-reply';
-import { ParseCartIdPipe } from '@converge/platform';
+import { ParseCartIdPipe } from '../../http/cart-id.pipe';
 import { CartResponse } from '../../http/cart.response';
 import { ErrorResponse } from '../../http/error.response';
-import { IfMatch, RequestSession, Traceparent } from '../../http/request-headers';
+import { IfMatch, Traceparent } from '../../http/request-headers';
 import { AddItemHandler } from './add-item.handler';
 import { AddItemRequest } from './add-item.request';
 

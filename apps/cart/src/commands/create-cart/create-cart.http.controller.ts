@@ -2,12 +2,12 @@ import { Body, Controller, HttpStatus, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Caller, type Principal } from '@converge/access-token';
-import type { SessionToken } from '@converge/session-token';
+import { RequestSession, type SessionToken } from '@converge/session-token';
 import { ApiCartWrite } from '../../http/api-cart-write';
 import { CartReply } from '../../http/cart-reply';
 import { CartResponse } from '../../http/cart.response';
 import { NoBodyPipe } from '../../http/no-body.pipe';
-import { RequestSession, Traceparent } from '../../http/request-headers';
+import { Traceparent } from '../../http/request-headers';
 import { CreateCartHandler } from './create-cart.handler';
 
 @ApiTags('carts')

@@ -3,12 +3,12 @@ import { ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Caller, type Principal } from '@converge/access-token';
 import { SKU_PATTERN } from '@converge/contracts';
-import type { SessionToken } from '@converge/session-token';
+import { RequestSession, type SessionToken } from '@converge/session-token';
 import { ApiCartChange } from '../../http/api-cart-write';
 import { CartReply } from '../../http/cart-reply';
-import { ParseCartIdPipe } from '@converge/platform';
+import { ParseCartIdPipe } from '../../http/cart-id.pipe';
 import { CartResponse } from '../../http/cart.response';
-import { IfMatch, RequestSession, Traceparent } from '../../http/request-headers';
+import { IfMatch, Traceparent } from '../../http/request-headers';
 import { ParseSkuPipe } from '../../http/sku.pipe';
 import { RemoveItemHandler } from './remove-item.handler';
 

@@ -11,7 +11,7 @@ import type { FastifyReply } from 'fastify';
 import { Caller, type Principal } from '@converge/access-token';
 import { ApiUnauthenticated, ETAG_HEADER } from '../../http/api-cart-write';
 import { CartReply } from '../../http/cart-reply';
-import { ParseCartIdPipe } from '@converge/platform';
+import { ParseCartIdPipe } from '../../http/cart-id.pipe';
 import { CartResponse } from '../../http/cart.response';
 import { ErrorResponse } from '../../http/error.response';
 import { GetCartHandler } from './get-cart.handler';

@@ -1,4 +1,6 @@
-import { InvalidSessionTokenError, SessionToken, SessionTokenCodec } from '@converge/session-token';
+import { InvalidSessionTokenError } from './invalid-session-token.error';
+import { SessionToken } from './session-token';
+import { SessionTokenCodec } from './session-token.codec';
 import { ParseSessionTokenPipe } from './session-token.pipe';
 
 const CART_ID = '3f2b8a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b';

@@ -1,0 +1,12 @@
+/**
+ * One dependency a service needs before it takes traffic, beyond its database: the app names
+ * them (Kafka, say), so the platform knows none of them.
+ */
+export interface ReadinessCheck {
+  readonly name: string;
+  /** Resolves when the dependency answers within the bound; rejects with why it does not. */
+  probe(timeoutMs: number): Promise<void>;
+}
+
+/** The injection token under which an app provides its list of ReadinessCheck. */
+export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
