@@ -4,9 +4,17 @@ export interface IdentifiedEvent {
   eventId: string;
 }
 
-export interface Consumed<E> {
+export interface Consumed<E, R> {
   /** Delivered before and already recorded: skipped. */
   duplicates: E[];
+  /** What the handler returned for the fresh events. */
+  result: R;
+}
+
+/** A handler's answer: the ids it settled (to record), and its own result, passed back as is. */
+export interface Handled<R> {
+  settled: string[];
+  result: R;
 }
 
 /**
@@ -15,19 +23,19 @@ export interface Consumed<E> {
  * the transaction rolls back, neither the effect nor the record exists, and redelivery retries.
  */
 export class IdempotentConsumer {
-  async consume<E extends IdentifiedEvent>(
+  async consume<E extends IdentifiedEvent, R>(
     sql: SqlExecutor,
     events: E[],
-    handle: (fresh: E[]) => Promise<{ settled: string[] }>,
-  ): Promise<Consumed<E>> {
+    handle: (fresh: E[]) => Promise<Handled<R>>,
+  ): Promise<Consumed<E, R>> {
     const seen = await this.alreadyProcessed(
       sql,
       events.map((event) => event.eventId),
     );
     const fresh = events.filter((event) => !seen.has(event.eventId));
-    const { settled } = await handle(fresh);
+    const { settled, result } = await handle(fresh);
     await this.record(sql, settled);
-    return { duplicates: events.filter((event) => seen.has(event.eventId)) };
+    return { duplicates: events.filter((event) => seen.has(event.eventId)), result };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type CartEvent, decodeCartEvent } from '@converge/contracts';
-import { IdempotentConsumer } from '@converge/idempotent-consumer';
+import { type Handled, IdempotentConsumer } from '@converge/idempotent-consumer';
 import { EVENT_BROKER, type EventBroker, type InboundBatch, type InboundMessage, toDeadLetter } from '@converge/kafka';
 import { ParkedEvents, VersionGate } from '@converge/version-gate';
 import { cartQueryConfig, type CartQueryConfig } from '../../cart-query.config';
@@ -57,9 +57,9 @@ export class ApplyCartEventsHandler {
       : nothingApplied();
     this.signals.applied(versions);
     await this.deadLetter(batch, poison);
-    outcome.deadLettered = poison.length;
-    this.stats.add(outcome, applied);
-    return outcome;
+    const settled = { ...outcome, deadLettered: poison.length };
+    this.stats.add(settled, applied);
+    return settled;
   }
 
   private decode(messages: InboundMessage[]): { events: GatedEvent[]; poison: Poison[] } {
@@ -81,27 +81,39 @@ export class ApplyCartEventsHandler {
   }
 
   private async apply(manager: EntityManager, events: GatedEvent[]): Promise<Applied> {
-    const { outcome } = nothingApplied();
-    let versions: AppliedVersion[] = [];
-    let applied: GatedEvent[] = [];
-    const { duplicates } = await this.consumer.consume(manager, events, async (fresh) => {
-      const cartIds = [...new Set(fresh.map((event) => event.cartId))];
-      const current = await this.views.lockForUpdate(manager, cartIds);
-      const parked = await this.parking.forAggregates(manager, cartIds);
-      const plan = this.gate.plan(versionMap(current), fresh, parked);
-      const changed = applyInOrder(current, plan.apply);
-      await this.views.save(manager, changed);
-      await this.parking.park(manager, plan.park, 'version-gap');
-      await this.parking.remove(manager, ids(plan.unpark));
-      versions = changed.map((view) => [view.id, view.version] as const);
-      applied = plan.apply;
-      await this.signals.announce(manager, versions);
-      this.logParked(plan.park, current);
-      Object.assign(outcome, { applied: plan.apply.length, stale: plan.stale.length, parked: plan.park.length });
-      return { settled: [...ids(plan.apply), ...ids(plan.stale), ...ids(plan.unpark)] };
-    });
-    outcome.duplicates = duplicates.length;
-    return { outcome, versions, events: applied };
+    const { duplicates, result } = await this.consumer.consume(manager, events, (fresh) =>
+      this.applyFresh(manager, fresh),
+    );
+    return { ...result, outcome: { ...result.outcome, duplicates: duplicates.length } };
+  }
+
+  /** Events not seen before: the gate orders them against the views and what was parked. */
+  private async applyFresh(manager: EntityManager, fresh: GatedEvent[]): Promise<Handled<Applied>> {
+    const cartIds = [...new Set(fresh.map((event) => event.cartId))];
+    const current = await this.views.lockForUpdate(manager, cartIds);
+    const parked = await this.parking.forAggregates(manager, cartIds);
+    const plan = this.gate.plan(versionMap(current), fresh, parked);
+    const changed = applyInOrder(current, plan.apply);
+    await this.views.save(manager, changed);
+    await this.parking.park(manager, plan.park, 'version-gap');
+    await this.parking.remove(manager, ids(plan.unpark));
+    const versions = changed.map((view) => [view.id, view.version] as const);
+    await this.signals.announce(manager, versions);
+    this.logParked(plan.park, current);
+    return {
+      settled: [...ids(plan.apply), ...ids(plan.stale), ...ids(plan.unpark)],
+      result: {
+        outcome: {
+          applied: plan.apply.length,
+          duplicates: 0,
+          stale: plan.stale.length,
+          parked: plan.park.length,
+          deadLettered: 0,
+        },
+        versions,
+        events: plan.apply,
+      },
+    };
   }
 
   private async deadLetter(batch: InboundBatch, poison: Poison[]): Promise<void> {
