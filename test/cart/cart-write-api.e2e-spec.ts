@@ -1,8 +1,16 @@
 import { traceIdOf } from '@converge/contracts';
 import { SessionToken, SessionTokenCodec } from '@converge/session-token';
+import { rawRequest } from '../hostile/raw-http';
 import { ServiceProcess } from '../support/service-process';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { TEST_OWNER, TEST_SESSION_SECRET, testKafkaBrokers, testSecretsEnv, uniqueName } from '../support/test-env';
+import {
+  bearer,
+  TEST_OWNER,
+  TEST_SESSION_SECRET,
+  testKafkaBrokers,
+  testSecretsEnv,
+  uniqueName,
+} from '../support/test-env';
 import { CartAnswer, CartBody, CartWriteClient } from './cart-write-client';
 import { CartWriteDatabase } from './cart-write-database';
 
@@ -307,6 +315,63 @@ describe('Cart write API', () => {
     });
   });
 
+  describe('DELETE /carts/:cartId/items', () => {
+    it('removes every line in one change: one version, one CartCleared, the cart, its ETag and token', async () => {
+      const id = await api.newCart();
+      await api.addItem(id, { sku: 'A', quantity: 2 });
+      const before = await api.addItem(id, { sku: 'B', quantity: 1 });
+      const cleared = await api.clearCart(id, {
+        'X-Session-Token': before.headers.get('x-session-token') ?? '',
+        'If-Match': '"2"',
+        traceparent: PARENT,
+      });
+      expectCart(cleared, 200, { id, version: 3, items: [] });
+      expect(cleared.headers.get('etag')).toBe('"3"');
+      expect(tokenOf(cleared).entries()).toEqual([[id, 3]]);
+      const committed = await database.committed(id);
+      expect({ version: committed.version, items: committed.items }).toEqual({ version: 3, items: [] });
+      expect(committed.outbox.map((row) => [row.payload.type, row.payload.version, row.payload.payload])).toEqual([
+        ['CartCreated', 0, { owner: TEST_OWNER }],
+        ['ItemAdded', 1, { sku: 'A', quantity: 2, lineQuantity: 2 }],
+        ['ItemAdded', 2, { sku: 'B', quantity: 1, lineQuantity: 1 }],
+        ['CartCleared', 3, {}],
+      ]);
+      expect(committed.outbox[3].payload.occurredAt).toBe(cleared.body.updatedAt);
+      expect(traceIdOf(committed.outbox[3].headers.traceparent)).toBe(PARENT_TRACE);
+    });
+
+    it('answers an empty cart unchanged, with no new version, event or outbox row', async () => {
+      const id = await api.newCart();
+      await api.addItem(id, { sku: 'A', quantity: 1 });
+      await api.clearCart(id);
+      const before = { cart: await database.committed(id), totals: await database.totals() };
+      const again = await api.clearCart(id, { 'If-Match': '"2"' });
+      expectCart(again, 200, { id, version: 2, items: [] });
+      expect(again.headers.get('etag')).toBe('"2"');
+      expect(tokenOf(again).entries()).toEqual([[id, 2]]);
+      expect({ cart: await database.committed(id), totals: await database.totals() }).toEqual(before);
+    });
+
+    it('refuses a body with 400 and clears nothing', async () => {
+      const id = await api.newCart();
+      await api.addItem(id, { sku: 'A', quantity: 1 });
+      await expectRefused(id, () => api.clearCart(id, {}, JSON.stringify({ sku: 'A' })), 400, 'BAD_REQUEST');
+      // A body with no Content-Type is refused too, not run as a bodiless DELETE.
+      const before = await database.committed(id);
+      const untyped = await rawRequest(service.url, {
+        method: 'DELETE',
+        path: `/carts/${id}/items`,
+        headers: { authorization: bearer() },
+        body: '{}',
+      });
+      expect({ status: untyped.status, body: untyped.json }).toMatchObject({
+        status: 400,
+        body: { code: 'UNSUPPORTED_CONTENT_TYPE' },
+      });
+      expect(await database.committed(id)).toEqual(before);
+    });
+  });
+
   describe('If-Match', () => {
     it.each([
       ['quoted', (version: number) => `"${version}"`],
@@ -331,6 +396,7 @@ describe('Cart write API', () => {
       ['POST items', (id: string, h: Record<string, string>) => api.addItem(id, { sku: 'A', quantity: 1 }, h)],
       ['PATCH item', (id: string, h: Record<string, string>) => api.setItemQuantity(id, 'A', { quantity: 5 }, h)],
       ['DELETE item', (id: string, h: Record<string, string>) => api.removeItem(id, 'A', h)],
+      ['DELETE items', (id: string, h: Record<string, string>) => api.clearCart(id, h)],
     ])('%s: refuses a stale version with 412 VERSION_MISMATCH and a malformed one with 400', async (_name, write) => {
       const id = await api.newCart();
       await api.addItem(id, { sku: 'A', quantity: 1 });
@@ -413,6 +479,7 @@ describe('Cart write API', () => {
       ['POST items', (id: string) => api.addItem(id, { sku: 'B', quantity: 1 })],
       ['PATCH item', (id: string) => api.setItemQuantity(id, 'A', { quantity: 2 })],
       ['DELETE item', (id: string) => api.removeItem(id, 'A')],
+      ['DELETE items', (id: string) => api.clearCart(id)],
     ])(
       '%s answers 400 INVALID_CART_ID for a malformed id and 404 CART_NOT_FOUND for an unknown one',
       async (_name, write) => {

@@ -39,6 +39,10 @@ export class CartWriteClient {
     return this.send('DELETE', `/carts/${cartId}/items/${sku}`, undefined, headers);
   }
 
+  clearCart(cartId: string, headers: RequestHeaders = {}, body?: string): Promise<CartAnswer> {
+    return this.send('DELETE', `/carts/${cartId}/items`, body, headers);
+  }
+
   getCart(cartId: string, headers: RequestHeaders = {}): Promise<CartAnswer> {
     return this.send('GET', `/carts/${cartId}`, undefined, headers);
   }

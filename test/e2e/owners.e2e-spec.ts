@@ -65,6 +65,7 @@ describe('owners and access: Authorization: Bearer <JWT> on both services', () =
       ['POST', `${alice.write}/carts/${aliceCart}/items`, { sku: 'pear', quantity: 1 }],
       ['PATCH', `${alice.write}/carts/${aliceCart}/items/apple`, { quantity: 9 }],
       ['DELETE', `${alice.write}/carts/${aliceCart}/items/apple`, undefined],
+      ['DELETE', `${alice.write}/carts/${aliceCart}/items`, undefined],
       ['GET', `${alice.read}/carts/${aliceCart}`, undefined],
     ] as const;
 

@@ -60,6 +60,20 @@ describe('a write propagates from Cart to Cart-Query', () => {
         expect((await read.getCart(id)).body).toMatchObject({ version: 3, items: [{ sku: 'pear', quantity: 3 }] });
       }
     });
+
+    it('a cleared cart empties in the read model, and a read with the token sees it at once', async () => {
+      const created = await write.createCart();
+      const id = created.body.id;
+      await write.addItem(id, 'apple', 2);
+      await write.addItem(id, 'pear', 1);
+      const cleared = await write.clearCart(id, created.token);
+      expect(cleared.body).toMatchObject({ version: 3, items: [] });
+      const answer = await read.getCart(id, cleared.token);
+      expect({ status: answer.status, body: answer.body }).toEqual({ status: 200, body: cleared.body });
+      const again = await write.clearCart(id);
+      expect(again.body).toEqual(cleared.body);
+      await converged(write, read, [id]);
+    });
   });
 
   describe('two Cart instances sharing one database', () => {

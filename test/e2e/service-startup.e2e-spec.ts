@@ -59,6 +59,13 @@ describe('both services start on real infrastructure', () => {
         components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       });
       for (const secret of Object.values(testSecretsEnv())) expect(text).not.toContain(secret);
+      if (name === 'cart') {
+        // Every write is documented with its conditional and refusal answers, clearing included.
+        const clear = (JSON.parse(text) as { paths: Record<string, Record<string, { responses: object }>> }).paths[
+          '/carts/{cartId}/items'
+        ]?.delete;
+        expect(Object.keys(clear?.responses ?? {})).toEqual(expect.arrayContaining(['200', '400', '404', '412']));
+      }
       // No Host header: the contract's error body, not Node's empty 400.
       const hostless = await rawExchange(service.url, 'GET /health/live HTTP/1.1\r\nConnection: close\r\n\r\n');
       expect(hostless.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');

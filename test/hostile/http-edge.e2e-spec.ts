@@ -240,6 +240,38 @@ describe('the HTTP edge under hostile input', () => {
     );
   });
 
+  it('DELETE /carts/:cartId/items refuses every hostile id, header and stray body, and never clears on a stale If-Match', async () => {
+    // The watched cart is full: a clear that got through would empty it. A stale or malformed
+    // If-Match guarantees a refusal, so the other parts are free to be anything at all.
+    const refusingIfMatch = ifMatch.filter((value) => value !== undefined && value !== '*');
+    await fc.assert(
+      fc.asyncProperty(
+        writeTarget(),
+        querySuffix,
+        strayBody,
+        anyToken(watched),
+        refusingIfMatch,
+        authorization(TEST_OWNER),
+        async (cart, query, body, token, condition, auth) => {
+          await expectRefusedUnchanged(() =>
+            rawRequest(cartUrl, {
+              method: 'DELETE',
+              path: `/carts/${cart}/items${query}`,
+              headers: headers({
+                authorization: auth,
+                'content-type': body?.[1],
+                'x-session-token': token,
+                'if-match': condition,
+              }),
+              body: body?.[0],
+            }),
+          );
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it('POST /carts refuses any body but none, {} or null, and any token that does not verify', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -337,7 +369,7 @@ describe('the HTTP edge under hostile input', () => {
     };
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('POST /carts', 'POST items', 'PATCH item', 'DELETE item'),
+        fc.constantFrom('POST /carts', 'POST items', 'PATCH item', 'DELETE item', 'DELETE items'),
         fc.integer({ min: 16 * 1024 + 1, max: 64 * 1024 }),
         fc.constantFrom('padded JSON', 'garbage', 'unicode'),
         contentType,
@@ -348,6 +380,7 @@ describe('the HTTP edge under hostile input', () => {
             'POST items': ['POST', `/carts/${watched}/items`],
             'PATCH item': ['PATCH', `/carts/${watched}/items/NEW-SKU`],
             'DELETE item': ['DELETE', `/carts/${watched}/items/NEW-SKU`],
+            'DELETE items': ['DELETE', `/carts/${watched}/items`],
           }[endpoint];
           const body =
             kind === 'padded JSON' ? padded(size) : kind === 'garbage' ? 'x'.repeat(size) : '€'.repeat(size / 3 + 1);

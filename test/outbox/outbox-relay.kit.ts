@@ -104,10 +104,9 @@ export class OutboxWriter {
 
   /** One row per message, in order, through the same insert the Cart service runs. */
   private async insert(messages: OutboxMessage[]): Promise<void> {
-    for (const message of messages) {
-      const { sql, parameters } = outboxInsert(message, 1);
-      await this.client.query(sql, parameters);
-    }
+    if (messages.length === 0) return;
+    const { sql, parameters } = outboxInsert(messages, 1);
+    await this.client.query(sql, parameters);
   }
 
   async query<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {

@@ -47,6 +47,10 @@ export class CartClient {
     return this.call(`/carts/${cartId}/items/${sku}`, { method: 'DELETE' }, token);
   }
 
+  clearCart(cartId: string, token?: string): Promise<CartAnswer> {
+    return this.call(`/carts/${cartId}/items`, { method: 'DELETE' }, token);
+  }
+
   getCart(cartId: string, token?: string): Promise<CartAnswer> {
     return this.call(`/carts/${cartId}`, { method: 'GET' }, token);
   }

@@ -16,6 +16,9 @@ import {
 import { cartConfig, CartConfig } from './cart.config';
 import { AddItemHandler } from './commands/add-item/add-item.handler';
 import { AddItemHttpController } from './commands/add-item/add-item.http.controller';
+import { CartUnitOfWork } from './commands/cart-unit-of-work';
+import { ClearCartHandler } from './commands/clear-cart/clear-cart.handler';
+import { ClearCartHttpController } from './commands/clear-cart/clear-cart.http.controller';
 import { CreateCartHandler } from './commands/create-cart/create-cart.handler';
 import { CreateCartHttpController } from './commands/create-cart/create-cart.http.controller';
 import { RemoveItemHandler } from './commands/remove-item/remove-item.handler';
@@ -47,6 +50,7 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     AddItemHttpController,
     SetItemQuantityHttpController,
     RemoveItemHttpController,
+    ClearCartHttpController,
     GetCartHttpController,
   ],
   providers: [
@@ -80,10 +84,12 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     ParseSessionTokenPipe,
     CartReply,
     CartRepository,
+    CartUnitOfWork,
     CreateCartHandler,
     AddItemHandler,
     SetItemQuantityHandler,
     RemoveItemHandler,
+    ClearCartHandler,
     GetCartHandler,
     OutboxMetrics,
   ],

@@ -64,14 +64,19 @@ const itemRemoved = z
   .object({ ...envelope, type: z.literal('ItemRemoved'), payload: z.object({ sku }).strict() })
   .strict();
 
-export const cartEventSchema = z.discriminatedUnion('type', [cartCreated, itemAdded, itemQuantitySet, itemRemoved]);
+/** Every line goes in one change; a cart with no lines is not cleared (no event). */
+const cartCleared = z.object({ ...envelope, type: z.literal('CartCleared'), payload: z.object({}).strict() }).strict();
+
+export const cartEventSchema = z.discriminatedUnion('type', [
+  cartCreated,
+  itemAdded,
+  itemQuantitySet,
+  itemRemoved,
+  cartCleared,
+]);
 
 export type CartEvent = z.infer<typeof cartEventSchema>;
 export type CartEventType = CartEvent['type'];
-export const CART_EVENT_TYPES: readonly CartEventType[] = [
-  'CartCreated',
-  'ItemAdded',
-  'ItemQuantitySet',
-  'ItemRemoved',
-];
+/** Read off the schema, so a type added to the union is known everywhere at once. */
+export const CART_EVENT_TYPES: readonly CartEventType[] = [...cartEventSchema.optionsMap.keys()] as CartEventType[];
 export type CartEventOf<T extends CartEventType> = Extract<CartEvent, { type: T }>;

@@ -1,20 +1,31 @@
 import { OUTBOX_NOTIFY_CHANNEL, type OutboxMessage } from './outbox-message';
 
 export interface OutboxInsert {
-  /** An INSERT of one outbox row, to run alone or as one part of a writer's own statement. */
+  /** An INSERT of outbox rows, to run alone or as one part of a writer's own statement. */
   sql: string;
   parameters: unknown[];
 }
 
 /**
- * One outbox row, for a writer that folds its event into the statement that writes its change:
- * one round trip instead of two. Parameters are numbered from `first`.
+ * Outbox rows, for a writer that folds its events into the statement that writes its change:
+ * one round trip however many events, one statement text however many rows (so it is prepared
+ * once). Rows get their ids in the order given, which is the order the relay publishes them in.
+ * Parameters are numbered from `first`.
  */
-export function outboxInsert(message: OutboxMessage, first: number): OutboxInsert {
+export function outboxInsert(messages: readonly OutboxMessage[], first: number): OutboxInsert {
   const [topic, key, payload, headers] = [first, first + 1, first + 2, first + 3].map((n) => `$${n}`);
   return {
-    sql: `INSERT INTO outbox (topic, message_key, payload, headers) VALUES (${topic}::text, ${key}::text, ${payload}::jsonb, ${headers}::jsonb)`,
-    parameters: [message.topic, message.key, JSON.stringify(message.payload), JSON.stringify(message.headers ?? {})],
+    sql: `INSERT INTO outbox (topic, message_key, payload, headers)
+          SELECT topic, message_key, payload, headers
+            FROM unnest(${topic}::text[], ${key}::text[], ${payload}::jsonb[], ${headers}::jsonb[])
+                 WITH ORDINALITY AS m (topic, message_key, payload, headers, n)
+           ORDER BY n`,
+    parameters: [
+      messages.map((message) => message.topic),
+      messages.map((message) => message.key),
+      messages.map((message) => JSON.stringify(message.payload)),
+      messages.map((message) => JSON.stringify(message.headers ?? {})),
+    ],
   };
 }
 

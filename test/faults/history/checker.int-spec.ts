@@ -84,6 +84,25 @@ class History {
     return this;
   }
 
+  clear(session: string, answer: { version?: number; outcome?: WriteOutcome }, cartId = CART): this {
+    const outcome = answer.outcome ?? 'ok';
+    this.ops.push({
+      ...this.next(),
+      type: 'write',
+      action: 'clear',
+      session,
+      cartId,
+      instance: 'cart#0',
+      outcome,
+      status: outcome === 'ok' ? 200 : undefined,
+      error: outcome === 'ok' ? undefined : 'ECONNRESET',
+      version: answer.version,
+      items: outcome === 'ok' ? [] : undefined,
+      tokenReceived: outcome === 'ok' ? 'token' : undefined,
+    });
+    return this;
+  }
+
   /** Makes the last two operations overlap in time: neither is before the other. */
   overlapLastTwo(): this {
     const [a, b] = this.ops.slice(-2);
@@ -383,6 +402,42 @@ describe('the history Checker', () => {
       const result = checkHistory(history.ops, final(1, items));
 
       expect(result.violations.find((v) => v.kind === 'doubled')?.message).toContain('ghost×1');
+    });
+  });
+
+  describe('clears', () => {
+    it('counts only the adds since the last acknowledged clear, and lets a clear of an empty cart share a version', () => {
+      const history = new History()
+        .create('s1')
+        .clear('s1', { version: 0 })
+        .add('s1', 'apple', 2, { version: 1, items: apple(2) })
+        .clear('s1', { version: 2 })
+        .add('s1', 'apple', 3, { version: 3, items: apple(3) });
+
+      expect(checkHistory(history.ops, final(3, apple(3))).ok).toBe(true);
+      expect(checkHistory(history.ops, final(3, apple(5))).summary.doubled).toBeGreaterThan(0);
+      expect(checkHistory(history.ops, final(3, [])).summary.lost).toBeGreaterThan(0);
+    });
+
+    it('still finds two changes acknowledged at one version', () => {
+      const history = new History()
+        .create('s1')
+        .add('s1', 'apple', 2, { version: 1, items: apple(2) })
+        .add('s1', 'apple', 3, { version: 1, items: apple(3) })
+        .clear('s1', { version: 2 });
+
+      expect(checkHistory(history.ops, final(2, [])).summary.lost).toBeGreaterThan(0);
+    });
+
+    it('does not bound the count when a clear went unanswered, but still the versions', () => {
+      const history = new History()
+        .create('s1')
+        .add('s1', 'apple', 2, { version: 1, items: apple(2) })
+        .clear('s1', { outcome: 'unknown' });
+
+      expect(checkHistory(history.ops, final(2, [])).ok).toBe(true);
+      expect(checkHistory(history.ops, final(1, apple(2))).ok).toBe(true);
+      expect(checkHistory(history.ops, final(3, [])).summary.doubled).toBeGreaterThan(0);
     });
   });
 

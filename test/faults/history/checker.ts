@@ -179,8 +179,10 @@ function checkCart(cartId: string, ops: Operation[], final: FinalCart | undefine
     }
   }
 
-  // Two acknowledgements of one version: one of the two changes is not in the cart.
-  for (const same of groupBy(acknowledged, (op) => String(op.version)).values()) {
+  // Two acknowledgements of one version: one of the two changes is not in the cart. A clear of
+  // an empty cart is acknowledged at the version it found, so it may share one.
+  const changing = acknowledged.filter((op) => op.action !== 'clear');
+  for (const same of groupBy(changing, (op) => String(op.version)).values()) {
     if (same.length > 1) {
       report(
         {
@@ -197,9 +199,9 @@ function checkCart(cartId: string, ops: Operation[], final: FinalCart | undefine
   // The version counts the changes, when the history holds them all (it created the cart).
   const writeVersion = final.write.status === 200 ? final.write.version : undefined;
   if (created && writeVersion !== undefined) {
-    const least = acknowledged.length;
+    const least = changing.length;
     const most = acknowledged.length + unanswered.length;
-    const bounds = unanswered.length === 0 ? `exactly ${least}` : `${least}…${most}`;
+    const bounds = least === most ? `exactly ${least}` : `${least}…${most}`;
     if (writeVersion < least) {
       report(
         {
@@ -286,9 +288,17 @@ function checkCart(cartId: string, ops: Operation[], final: FinalCart | undefine
     }
   }
 
-  // 5. Nothing counted twice, for carts changed by add-item only.
-  if (created && changes.every((op) => op.action === 'add-item' && op.request?.quantity !== undefined)) {
-    checkQuantities(cartId, changes, final, report);
+  // 5. Nothing counted twice, for carts changed by add-item and clear only, counting the adds
+  // since the last acknowledged clear. A clear left unanswered could have wiped any of them.
+  const onlyAddsAndClears = changes.every(
+    (op) => op.action === 'clear' || (op.action === 'add-item' && op.request?.quantity !== undefined),
+  );
+  if (created && onlyAddsAndClears && !unanswered.some((op) => op.action === 'clear')) {
+    const lastClear = Math.max(-1, ...acknowledged.filter((op) => op.action === 'clear').map((op) => op.version ?? -1));
+    const adds = changes.filter(
+      (op) => op.action === 'add-item' && (op.outcome !== 'ok' || (op.version ?? -1) > lastClear),
+    );
+    checkQuantities(cartId, adds, final, report);
   }
 }
 

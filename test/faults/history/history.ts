@@ -16,7 +16,7 @@ export interface Item {
  */
 export type WriteOutcome = 'ok' | 'failed' | 'unknown';
 
-export type WriteAction = 'create' | 'add-item' | 'set-quantity' | 'remove-item';
+export type WriteAction = 'create' | 'add-item' | 'set-quantity' | 'remove-item' | 'clear';
 
 interface OperationBase {
   /** Order of invocation in the whole history, from 0. */
@@ -45,7 +45,10 @@ interface OperationBase {
 export interface WriteOperation extends OperationBase {
   type: 'write';
   action: WriteAction;
-  /** add-item: sku and quantity added; set-quantity: the quantity set; remove-item: the sku. */
+  /**
+   * add-item: sku and quantity added; set-quantity: the quantity set; remove-item: the sku.
+   * clear carries none: it answers the cart unchanged, at its version, when it has no lines.
+   */
   request?: { sku: string; quantity?: number };
   outcome: WriteOutcome;
 }

@@ -119,6 +119,10 @@ export class RecordedSession {
     );
   }
 
+  async clearCart(endpoint: Endpoint, cartId: string): Promise<WriteOperation> {
+    return this.write(endpoint, 'clear', cartId, undefined, (token) => endpoint.client.clearCart(cartId, token));
+  }
+
   /** A read of the read model (Cart-Query) with the session's token. */
   async read(endpoint: Endpoint, cartId: string): Promise<ReadOperation> {
     const tokenSent = this.token;

@@ -10,8 +10,10 @@ export interface LoadOptions {
   writers: () => Endpoint[];
   /** The Cart-Query instances now: each read goes to one of them at random. */
   readers: () => Endpoint[];
-  /** Share of add-item writes among the operations; the rest are reads with the session's token. */
+  /** Share of writes among the operations; the rest are reads with the session's token. */
   writeShare?: number;
+  /** Share of clears among the writes; the rest are add-item. */
+  clearShare?: number;
   /** Each client pauses a random 0…this many ms between its operations: the load's pace. */
   pauseMs?: number;
   skus?: string[];
@@ -21,8 +23,8 @@ const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Clients writing (add-item of 1–3 of a few skus) and reading (Cart-Query, with the session's
- * token) on shared carts until stopped. Half the reads go to the cart the client wrote last, so
+ * Clients writing (add-item of 1–3 of a few skus, now and then a clear) and reading (Cart-Query,
+ * with the session's token) on shared carts until stopped. Half the reads go to the cart the client wrote last, so
  * read-your-writes is asked for right after the write. Every call is recorded.
  */
 export class Load {
@@ -52,6 +54,7 @@ export class Load {
     const session = recorder.session(`client-${index}`);
     const skus = this.options.skus ?? ['apple', 'pear', 'plum', 'fig'];
     const writeShare = this.options.writeShare ?? 0.5;
+    const clearShare = this.options.clearShare ?? 0.05;
     const pauseMs = this.options.pauseMs ?? 20;
     let lastWritten: string | undefined;
     while (!this.stopping) {
@@ -60,7 +63,11 @@ export class Load {
         const instances = writers();
         const cartId = pick(cartIds);
         const quantity = 1 + Math.floor(Math.random() * 3);
-        op = await session.addItem(instances[index % instances.length], cartId, pick(skus), quantity);
+        const writer = instances[index % instances.length];
+        op =
+          Math.random() < clearShare
+            ? await session.clearCart(writer, cartId)
+            : await session.addItem(writer, cartId, pick(skus), quantity);
         lastWritten = cartId;
       } else {
         const cartId = lastWritten && Math.random() < 0.5 ? lastWritten : pick(cartIds);

@@ -43,4 +43,14 @@ describe('applyCartEvent', () => {
     expect(view?.items).toEqual([]);
     expect(view?.version).toBe(4);
   });
+
+  it('empties the cart on CartCleared, at the version of the event', () => {
+    const view = replay([
+      { ...envelope(), type: 'CartCreated', version: 0, payload: { owner: 'alice' } },
+      { ...envelope(), type: 'ItemAdded', version: 1, payload: { sku: 'a', quantity: 2, lineQuantity: 2 } },
+      { ...envelope(), type: 'ItemAdded', version: 2, payload: { sku: 'b', quantity: 1, lineQuantity: 1 } },
+      { ...envelope(), type: 'CartCleared', version: 3, payload: {} },
+    ]);
+    expect(view).toMatchObject({ owner: 'alice', version: 3, items: [] });
+  });
 });

@@ -38,5 +38,7 @@ export function applyCartEvent(view: CartView | undefined, event: CartEvent): Ca
       return { ...next, items: withLine(base.items, event.payload.sku, event.payload.quantity) };
     case 'ItemRemoved':
       return { ...next, items: withLine(base.items, event.payload.sku, 0) };
+    case 'CartCleared':
+      return { ...next, items: [] };
   }
 }

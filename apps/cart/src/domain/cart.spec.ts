@@ -251,4 +251,74 @@ describe('Cart', () => {
   it('quantityOf is 0 for an absent line', () => {
     expect(cartWith([]).quantityOf('A')).toBe(0);
   });
+
+  describe('clear', () => {
+    it('removes every line in one change, one version up, with one CartCleared', () => {
+      const cart = cartWith([
+        { sku: 'A', quantity: 2 },
+        { sku: 'B', quantity: 1 },
+      ]);
+      const event = cart.clear(NOW);
+      expect(snapshot(cart)).toEqual({ version: 3, updatedAt: NOW, items: [] });
+      expect(event).toEqual({
+        eventId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        type: 'CartCleared',
+        cartId: CART_ID,
+        version: 3,
+        occurredAt: NOW.toISOString(),
+        schemaVersion: 1,
+        payload: {},
+      });
+      expect(cartEventSchema.parse(event)).toEqual(event);
+    });
+
+    it('changes nothing on a cart with no lines: no version, no event', () => {
+      const cart = cartWith([], 5);
+      expect(cart.clear(NOW)).toBeUndefined();
+      expect(snapshot(cart)).toEqual({ version: 5, updatedAt: CREATED_AT, items: [] });
+      expect(cart.takeChange()).toBeUndefined();
+    });
+  });
+
+  describe('takeChange', () => {
+    it('says which lines to write and which to delete after several changes, and every event in order', () => {
+      const cart = cartWith([
+        { sku: 'A', quantity: 1 },
+        { sku: 'B', quantity: 1 },
+      ]);
+      cart.addItem('C', 2, NOW);
+      cart.removeItem('A', NOW);
+      cart.setItemQuantity('B', 4, NOW);
+      cart.addItem('A', 1, NOW);
+      cart.removeItem('C', NOW);
+      const change = cart.takeChange();
+      expect(change).toMatchObject({ version: 7, updatedAt: NOW });
+      expect([...(change?.upserted ?? [])].sort((a, b) => a.sku.localeCompare(b.sku))).toEqual([
+        { sku: 'A', quantity: 1 },
+        { sku: 'B', quantity: 4 },
+      ]);
+      expect(change?.removed).toEqual(['C']);
+      expect(change?.events.map((event) => [event.type, event.version])).toEqual([
+        ['ItemAdded', 3],
+        ['ItemRemoved', 4],
+        ['ItemQuantitySet', 5],
+        ['ItemAdded', 6],
+        ['ItemRemoved', 7],
+      ]);
+    });
+
+    it('records nothing for a rejected change, and starts afresh once taken', () => {
+      const cart = cartWith([{ sku: 'A', quantity: 1 }]);
+      expect(() => cart.removeItem('Z', NOW)).toThrow(LineNotFoundError);
+      expect(cart.takeChange()).toBeUndefined();
+      cart.addItem('A', 1, NOW);
+      expect(cart.takeChange()?.events).toHaveLength(1);
+      expect(cart.takeChange()).toBeUndefined();
+    });
+
+    it('holds CartCreated for a new cart', () => {
+      const { cart, event } = Cart.create(CART_ID, OWNER, NOW);
+      expect(cart.takeChange()).toEqual({ version: 0, updatedAt: NOW, upserted: [], removed: [], events: [event] });
+    });
+  });
 });

@@ -34,12 +34,33 @@ export interface CartState {
 type Envelope = Omit<CartEvent, 'type' | 'payload'>;
 
 /**
+ * What the changes since the cart was loaded did, for a repository to persist as state: the
+ * lines as they now are, the lines gone, and every event raised, in order.
+ */
+export interface CartChange {
+  readonly version: number;
+  readonly updatedAt: Date;
+  readonly upserted: readonly CartLine[];
+  readonly removed: readonly string[];
+  readonly events: readonly CartEvent[];
+}
+
+/** Lines touched since load: a sku's last touch decides whether it is written or deleted. */
+class PendingChange {
+  readonly touched = new Set<string>();
+  readonly events: CartEvent[] = [];
+}
+
+/**
  * The cart aggregate. Every change is checked here first, then applied, and raises the version
- * by exactly one and yields the one event that describes it; a rejected change leaves the cart
- * as it was. `now` comes from the caller so the event's occurredAt and the cart's updatedAt are
- * the same instant.
+ * by exactly one and yields the event that describes it; a rejected change leaves the cart as it
+ * was. The cart also records what its changes did (`takeChange`), so a repository persists its
+ * state without reading events. `now` comes from the caller so the event's occurredAt and the
+ * cart's updatedAt are the same instant.
  */
 export class Cart {
+  private pending = new PendingChange();
+
   private constructor(
     readonly id: string,
     readonly owner: string,
@@ -57,7 +78,7 @@ export class Cart {
       version: 0,
       payload: { owner },
     };
-    return { cart, event };
+    return { cart, event: cart.raise(event) };
   }
 
   static restore(state: CartState): Cart {
@@ -94,6 +115,24 @@ export class Cart {
     if (caller !== this.owner) throw new CartNotFoundError(this.id);
   }
 
+  /**
+   * What changed since the cart was loaded (or last taken), and starts recording afresh;
+   * undefined when nothing did.
+   */
+  takeChange(): CartChange | undefined {
+    const { touched, events } = this.pending;
+    this.pending = new PendingChange();
+    if (events.length === 0) return undefined;
+    const skus = [...touched];
+    return {
+      version: this.currentVersion,
+      updatedAt: this.lastChange,
+      upserted: skus.filter((sku) => this.lines.has(sku)).map((sku) => ({ sku, quantity: this.quantityOf(sku) })),
+      removed: skus.filter((sku) => !this.lines.has(sku)),
+      events,
+    };
+  }
+
   /** Optimistic concurrency: undefined means the client did not ask for a version. */
   expectVersion(expected: number | undefined): void {
     if (expected !== undefined && expected !== this.currentVersion) {
@@ -108,8 +147,8 @@ export class Cart {
     const lineQuantity = this.quantityOf(sku) + quantity;
     if (!this.lines.has(sku)) this.requireRoomForLine();
     if (lineQuantity > MAX_LINE_QUANTITY) throw new LineQuantityLimitError(sku, lineQuantity);
-    this.lines.set(sku, lineQuantity);
-    return { ...this.advance(now), type: 'ItemAdded', payload: { sku, quantity, lineQuantity } };
+    this.setLine(sku, lineQuantity);
+    return this.raise({ ...this.advance(now), type: 'ItemAdded', payload: { sku, quantity, lineQuantity } });
   }
 
   /**
@@ -120,21 +159,39 @@ export class Cart {
   setItemQuantity(sku: string, quantity: number, now: Date): CartEventOf<'ItemQuantitySet'> {
     requireSku(sku);
     requireQuantity(quantity, 0);
-    if (quantity === 0) {
-      this.requireLine(sku);
-      this.lines.delete(sku);
-    } else {
-      if (!this.lines.has(sku)) this.requireRoomForLine();
-      this.lines.set(sku, quantity);
-    }
-    return { ...this.advance(now), type: 'ItemQuantitySet', payload: { sku, quantity } };
+    if (quantity === 0) this.requireLine(sku);
+    else if (!this.lines.has(sku)) this.requireRoomForLine();
+    this.setLine(sku, quantity);
+    return this.raise({ ...this.advance(now), type: 'ItemQuantitySet', payload: { sku, quantity } });
   }
 
   removeItem(sku: string, now: Date): CartEventOf<'ItemRemoved'> {
     requireSku(sku);
     this.requireLine(sku);
-    this.lines.delete(sku);
-    return { ...this.advance(now), type: 'ItemRemoved', payload: { sku } };
+    this.setLine(sku, 0);
+    return this.raise({ ...this.advance(now), type: 'ItemRemoved', payload: { sku } });
+  }
+
+  /**
+   * Removes every line in one change. An empty cart has nothing to clear: no new version and no
+   * event, so a retried clear changes nothing either.
+   */
+  clear(now: Date): CartEventOf<'CartCleared'> | undefined {
+    if (this.lines.size === 0) return undefined;
+    for (const sku of [...this.lines.keys()]) this.setLine(sku, 0);
+    return this.raise({ ...this.advance(now), type: 'CartCleared', payload: {} });
+  }
+
+  /** 0 removes the line. */
+  private setLine(sku: string, quantity: number): void {
+    if (quantity === 0) this.lines.delete(sku);
+    else this.lines.set(sku, quantity);
+    this.pending.touched.add(sku);
+  }
+
+  private raise<E extends CartEvent>(event: E): E {
+    this.pending.events.push(event);
+    return event;
   }
 
   private requireLine(sku: string): void {

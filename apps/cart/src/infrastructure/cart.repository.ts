@@ -1,31 +1,11 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { type CartEvent, type CartEventOf, childTraceparent, TRACEPARENT_HEADER } from '@converge/contracts';
-import { OUTBOX_NOTIFY_SQL, OUTBOX_RELAY, outboxInsert, type OutboxMessage, type OutboxWakeUp } from '@converge/outbox';
+import { childTraceparent, TRACEPARENT_HEADER } from '@converge/contracts';
+import { OUTBOX_NOTIFY_SQL, outboxInsert, type OutboxInsert } from '@converge/outbox';
 import { cartConfig, type CartConfig } from '../cart.config';
-import { Cart, type CartLine } from '../domain/cart';
-import { CartNotFoundError } from '../domain/cart.errors';
-
-/** Which cart to change, on whose behalf, and the trace context of the request that changes it. */
-export interface CartChangeTarget {
-  cartId: string;
-  /** The caller: a cart someone else owns is, to them, a cart that does not exist. */
-  owner: string;
-  /** The caller's traceparent, if any; the outbox event carries a child span of it. */
-  traceparent?: string;
-}
-
-/** An event that changes one line of an existing cart. */
-export type CartLineEvent = Exclude<CartEvent, { type: 'CartCreated' }>;
-
-/** A change to one cart: checks and applies a rule on the locked cart, yields its one event. */
-export type CartMutation = (cart: Cart) => CartLineEvent;
-
-/** What the command handlers need; a structural type so they can be tested with a fake. */
-export type CartWrites = Pick<CartRepository, 'add' | 'change'>;
-export type CartReads = Pick<CartRepository, 'find'>;
+import { Cart, type CartChange, type CartLine } from '../domain/cart';
 
 interface CartRow {
   id: string;
@@ -40,48 +20,98 @@ interface NullableLine {
   quantity: number | null;
 }
 
+export type CartReads = Pick<CartRepository, 'find'>;
+
 /**
- * Carts in PostgreSQL, written together with their outbox events: a change and its event commit
- * or roll back as one, and a rejected change writes neither.
+ * Carts in PostgreSQL, written as state: a change's version, its lines and its events go in one
+ * statement, so a change and its outbox rows commit or roll back as one. The repository never
+ * reads an event to decide what to write; the cart says what changed.
  */
 @Injectable()
 export class CartRepository {
-  private readonly logger = new Logger('CartRepository');
-
   constructor(
     private readonly dataSource: DataSource,
     @Inject(cartConfig.KEY) private readonly config: CartConfig,
-    @Optional() @Inject(OUTBOX_RELAY) private readonly relay?: OutboxWakeUp,
   ) {}
 
+  /**
+   * Runs `work` in one transaction on one connection; a connection that cannot even roll back is
+   * not given to the next request.
+   */
+  async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackFailed: Error) => (broken = rollbackFailed));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
   /** A new cart needs no lock: nobody else knows its id yet. One statement is its own transaction. */
-  async add(cart: Cart, event: CartEventOf<'CartCreated'>, traceparent?: string): Promise<void> {
-    const outbox = outboxInsert(this.outboxMessage(event, traceparent), 4);
+  async insert(cart: Cart, change: CartChange, traceparent?: string): Promise<void> {
+    const outbox = this.outbox(change, traceparent, 4);
     await this.pool.query({
-      name: `cart-create-${this.notify}`,
+      name: `cart-insert-${this.notify}`,
       text: `WITH cart AS (INSERT INTO carts (id, version, created_at, updated_at, owner) VALUES ($1, $2, $3, $3, $8)),
-                  event AS (${outbox.sql})
-             ${this.notify ? OUTBOX_NOTIFY_SQL : 'SELECT 1'}`,
-      values: [cart.id, cart.version, event.occurredAt, ...outbox.parameters, cart.owner],
+                  events AS (${outbox.sql})
+             ${this.notifySql}`,
+      values: [cart.id, change.version, change.updatedAt, ...outbox.parameters, cart.owner],
     });
-    this.committed(event);
   }
 
   /**
-   * Runs one change in one transaction: lock the cart (concurrent changes to it queue here),
-   * apply the mutation, then write the cart, its line and its event in one statement. The relay
-   * is woken only after the commit. Five round trips, on named (prepared) statements.
+   * Locks first, then reads the lines in a statement of their own: under READ COMMITTED that
+   * second statement sees everything the previous lock holder committed. A single locking join
+   * would re-check only the locked row after the wait and could return stale lines.
    */
-  async change(target: CartChangeTarget, mutate: CartMutation): Promise<Cart> {
-    const { cart, event } = await this.inTransaction(async (client) => {
-      const locked = await this.loadForUpdate(client, target.cartId);
-      locked.requireOwner(target.owner);
-      const change = mutate(locked);
-      await this.save(client, locked, change, target.traceparent);
-      return { cart: locked, event: change };
+  async lockForUpdate(client: PoolClient, cartId: string): Promise<Cart | undefined> {
+    const { rows } = await client.query<CartRow>({
+      name: 'cart-lock',
+      text: 'SELECT id, owner, version, updated_at FROM carts WHERE id = $1 FOR UPDATE',
+      values: [cartId],
     });
-    this.committed(event);
-    return cart;
+    if (rows[0] === undefined) return undefined;
+    const lines = await client.query<CartLine>({
+      name: 'cart-lines',
+      text: 'SELECT sku, quantity FROM cart_items WHERE cart_id = $1',
+      values: [cartId],
+    });
+    return restore(rows[0], lines.rows);
+  }
+
+  /**
+   * One statement whatever the change: the new version, the lines written and deleted (as
+   * arrays), the events into the outbox, and the NOTIFY. Data-modifying CTEs all run, once,
+   * whatever the final SELECT returns; the cart never lists a sku as both written and deleted.
+   */
+  async save(client: PoolClient, cartId: string, change: CartChange, traceparent?: string): Promise<void> {
+    const outbox = this.outbox(change, traceparent, 7);
+    await client.query({
+      name: `cart-save-${this.notify}`,
+      text: `WITH cart AS (UPDATE carts SET version = $2, updated_at = $3 WHERE id = $1),
+                  upserted AS (INSERT INTO cart_items (cart_id, sku, quantity)
+                               SELECT $1::uuid, sku, quantity FROM unnest($4::text[], $5::int[]) AS l (sku, quantity)
+                               ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = EXCLUDED.quantity),
+                  removed AS (DELETE FROM cart_items WHERE cart_id = $1 AND sku = ANY($6::text[])),
+                  events AS (${outbox.sql})
+             ${this.notifySql}`,
+      values: [
+        cartId,
+        change.version,
+        change.updatedAt,
+        change.upserted.map((line) => line.sku),
+        change.upserted.map((line) => line.quantity),
+        change.removed,
+        ...outbox.parameters,
+      ],
+    });
   }
 
   /** The cart as last committed, read in one statement so version and lines agree. */
@@ -107,97 +137,24 @@ export class CartRepository {
     return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 
+  /** In poll mode no relay listens, so a NOTIFY would only add its commit-time lock. */
   private get notify(): boolean {
-    // In poll mode no relay listens, so a NOTIFY would only add its commit-time lock.
     return this.config.outbox.mode === 'notify';
   }
 
-  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackFailed: Error) => (broken = rollbackFailed));
-      throw error;
-    } finally {
-      // A connection that cannot even roll back is not given to the next request.
-      client.release(broken);
-    }
+  private get notifySql(): string {
+    return this.notify ? OUTBOX_NOTIFY_SQL : 'SELECT 1';
   }
 
-  /**
-   * Locks first, then reads the lines in a statement of their own: under READ COMMITTED that
-   * second statement sees everything the previous lock holder committed. A single locking join
-   * would re-check only the locked row after the wait and could return stale lines.
-   */
-  private async loadForUpdate(client: PoolClient, cartId: string): Promise<Cart> {
-    const { rows } = await client.query<CartRow>({
-      name: 'cart-lock',
-      text: 'SELECT id, owner, version, updated_at FROM carts WHERE id = $1 FOR UPDATE',
-      values: [cartId],
-    });
-    if (rows[0] === undefined) throw new CartNotFoundError(cartId);
-    const lines = await client.query<CartLine>({
-      name: 'cart-lines',
-      text: 'SELECT sku, quantity FROM cart_items WHERE cart_id = $1',
-      values: [cartId],
-    });
-    return restore(rows[0], lines.rows);
-  }
-
-  /** Every change event names one sku; its line is written as the cart now holds it, with the event. */
-  private async save(client: PoolClient, cart: Cart, event: CartLineEvent, traceparent?: string): Promise<void> {
-    const { sku } = event.payload;
-    const quantity = cart.quantityOf(sku);
-    const outbox = outboxInsert(this.outboxMessage(event, traceparent), 4);
-    const line =
-      quantity === 0
-        ? 'DELETE FROM cart_items WHERE cart_id = $1 AND sku = $8'
-        : `INSERT INTO cart_items (cart_id, sku, quantity) VALUES ($1, $8, $9)
-           ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = EXCLUDED.quantity`;
-    // Data-modifying CTEs all run, once, whatever the final SELECT returns.
-    await client.query({
-      name: `cart-save-${quantity === 0 ? 'removal' : 'line'}-${this.notify}`,
-      text: `WITH cart AS (UPDATE carts SET version = $2, updated_at = $3 WHERE id = $1),
-                  line AS (${line}),
-                  event AS (${outbox.sql})
-             ${this.notify ? OUTBOX_NOTIFY_SQL : 'SELECT 1'}`,
-      values: [
-        cart.id,
-        cart.version,
-        event.occurredAt,
-        ...outbox.parameters,
-        sku,
-        ...(quantity === 0 ? [] : [quantity]),
-      ],
-    });
-  }
-
-  private outboxMessage(event: CartEvent, traceparent?: string): OutboxMessage {
-    return {
+  /** Each event carries a child span of the request's trace context. */
+  private outbox(change: CartChange, traceparent: string | undefined, first: number): OutboxInsert {
+    const messages = change.events.map((event) => ({
       topic: this.config.eventsTopic,
       key: event.cartId,
       payload: event,
       headers: { [TRACEPARENT_HEADER]: childTraceparent(traceparent) },
-    };
-  }
-
-  private committed(event: CartEvent): void {
-    this.logger.log(`${event.type} committed cartId=${event.cartId} version=${event.version} eventId=${event.eventId}`);
-    try {
-      this.relay?.wake();
-    } catch (error) {
-      // The change is committed and the relay's fallback poll will publish it: the client must not see a failure.
-      this.logger.warn(
-        `relay wake-up failed after cartId=${event.cartId} version=${event.version} eventId=${event.eventId}: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
-      );
-    }
+    }));
+    return outboxInsert(messages, first);
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Cart } from '../../domain/cart';
-import { CartRepository, type CartWrites } from '../../infrastructure/cart.repository';
+import { type CartChanges, CartUnitOfWork } from '../cart-unit-of-work';
 
 export interface CreateCart {
   /** The caller, from the access token: the new cart's owner. */
@@ -11,11 +11,9 @@ export interface CreateCart {
 
 @Injectable()
 export class CreateCartHandler {
-  constructor(@Inject(CartRepository) private readonly carts: CartWrites) {}
+  constructor(@Inject(CartUnitOfWork) private readonly carts: CartChanges) {}
 
-  async execute(command: CreateCart): Promise<Cart> {
-    const { cart, event } = Cart.create(randomUUID(), command.owner, new Date());
-    await this.carts.add(cart, event, command.traceparent);
-    return cart;
+  execute(command: CreateCart): Promise<Cart> {
+    return this.carts.create(Cart.create(randomUUID(), command.owner, new Date()).cart, command.traceparent);
   }
 }

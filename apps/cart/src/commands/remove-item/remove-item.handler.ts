@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Cart } from '../../domain/cart';
-import { CartRepository, type CartWrites } from '../../infrastructure/cart.repository';
 import type { CartCommand } from '../cart-command';
+import { type CartChanges, CartUnitOfWork } from '../cart-unit-of-work';
 
 export interface RemoveItem extends CartCommand {
   sku: string;
@@ -9,12 +9,9 @@ export interface RemoveItem extends CartCommand {
 
 @Injectable()
 export class RemoveItemHandler {
-  constructor(@Inject(CartRepository) private readonly carts: CartWrites) {}
+  constructor(@Inject(CartUnitOfWork) private readonly carts: CartChanges) {}
 
   execute(command: RemoveItem): Promise<Cart> {
-    return this.carts.change(command, (cart) => {
-      cart.expectVersion(command.expectedVersion);
-      return cart.removeItem(command.sku, new Date());
-    });
+    return this.carts.change(command, (cart) => cart.removeItem(command.sku, new Date()));
   }
 }

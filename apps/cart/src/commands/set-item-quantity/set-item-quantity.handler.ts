@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Cart } from '../../domain/cart';
-import { CartRepository, type CartWrites } from '../../infrastructure/cart.repository';
 import type { CartCommand } from '../cart-command';
+import { type CartChanges, CartUnitOfWork } from '../cart-unit-of-work';
 
 export interface SetItemQuantity extends CartCommand {
   sku: string;
@@ -10,12 +10,9 @@ export interface SetItemQuantity extends CartCommand {
 
 @Injectable()
 export class SetItemQuantityHandler {
-  constructor(@Inject(CartRepository) private readonly carts: CartWrites) {}
+  constructor(@Inject(CartUnitOfWork) private readonly carts: CartChanges) {}
 
   execute(command: SetItemQuantity): Promise<Cart> {
-    return this.carts.change(command, (cart) => {
-      cart.expectVersion(command.expectedVersion);
-      return cart.setItemQuantity(command.sku, command.quantity, new Date());
-    });
+    return this.carts.change(command, (cart) => cart.setItemQuantity(command.sku, command.quantity, new Date()));
   }
 }

@@ -1,0 +1,72 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { OUTBOX_RELAY, type OutboxWakeUp } from '@converge/outbox';
+import type { Cart, CartChange } from '../domain/cart';
+import { CartNotFoundError } from '../domain/cart.errors';
+import { CartRepository } from '../infrastructure/cart.repository';
+import type { CartCommand } from './cart-command';
+
+/** A rule of the domain, run on the locked cart: it changes the cart, or throws and changes nothing. */
+export type CartRule = (cart: Cart) => unknown;
+
+/** What the command handlers need; a structural type so they can be tested without a database. */
+export type CartChanges = Pick<CartUnitOfWork, 'create' | 'change'>;
+
+export type CartStore = Pick<CartRepository, 'transaction' | 'lockForUpdate' | 'save' | 'insert'>;
+
+/**
+ * Every write to a cart, one way: lock it, check the owner and If-Match, run the rule, save what
+ * the cart says changed, and wake the relay once the transaction has committed. Concurrent
+ * changes to one cart queue on its lock.
+ */
+@Injectable()
+export class CartUnitOfWork {
+  private readonly logger = new Logger('CartUnitOfWork');
+
+  constructor(
+    @Inject(CartRepository) private readonly carts: CartStore,
+    @Optional() @Inject(OUTBOX_RELAY) private readonly relay?: OutboxWakeUp,
+  ) {}
+
+  async create(cart: Cart, traceparent?: string): Promise<Cart> {
+    const change = cart.takeChange();
+    if (change) {
+      await this.carts.insert(cart, change, traceparent);
+      this.committed(change);
+    }
+    return cart;
+  }
+
+  async change(command: CartCommand, rule: CartRule): Promise<Cart> {
+    const { cart, change } = await this.carts.transaction(async (client) => {
+      const cart = await this.carts.lockForUpdate(client, command.cartId);
+      if (cart === undefined) throw new CartNotFoundError(command.cartId);
+      cart.requireOwner(command.owner);
+      cart.expectVersion(command.expectedVersion);
+      rule(cart);
+      const change = cart.takeChange();
+      if (change) await this.carts.save(client, cart.id, change, command.traceparent);
+      return { cart, change };
+    });
+    if (change) this.committed(change);
+    return cart;
+  }
+
+  private committed(change: CartChange): void {
+    for (const event of change.events) {
+      this.logger.log(
+        `${event.type} committed cartId=${event.cartId} version=${event.version} eventId=${event.eventId}`,
+      );
+    }
+    try {
+      this.relay?.wake();
+    } catch (error) {
+      // The change is committed and the relay's fallback poll will publish it: the client must not see a failure.
+      const [event] = change.events;
+      this.logger.warn(
+        `relay wake-up failed after cartId=${event.cartId} version=${event.version} eventId=${event.eventId}: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+      );
+    }
+  }
+}
