@@ -34,12 +34,17 @@ function kafkaPid(): number[] {
 }
 
 /** One offered rate in one mode, on a stack of its own, from idle to drained. */
-export async function runStep(mode: Mode, rate: number | 'max', seconds: number): Promise<StepResult> {
+export async function runStep(
+  mode: Mode,
+  rate: number | 'max',
+  seconds: number,
+  extraEnv: Record<string, string> = {},
+): Promise<StepResult> {
   // BENCH_NODE_ARGS reach the services' node, e.g. --cpu-prof to profile a step.
   const nodeArgs: Record<string, string> = process.env.BENCH_NODE_ARGS
     ? { NODE_ARGS: process.env.BENCH_NODE_ARGS }
     : {};
-  const stack = await TestStack.start({ env: { ...MODES[mode], LOG_LEVEL: 'warn', ...nodeArgs } });
+  const stack = await TestStack.start({ env: { ...MODES[mode], LOG_LEVEL: 'warn', ...nodeArgs, ...extraEnv } });
   try {
     const write = new CartClient(stack.cart[0].url);
     const read = new CartClient(stack.query[0].url);

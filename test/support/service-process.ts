@@ -32,10 +32,14 @@ export class ServiceProcess {
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
   }
 
-  /** NODE_ARGS in `env` go to node itself (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+  /**
+   * NODE_ARGS in `env` go to node itself (e.g. --cpu-prof, which NODE_OPTIONS refuses);
+   * CONVERGE_DIST runs another build (a benchmark comparing two revisions).
+   */
   static spawn(name: ServiceName, env: Record<string, string>, port: number): ServiceProcess {
     const nodeArgs = env.NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-    const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist', 'apps', name, 'main.js')], {
+    const dist = env.CONVERGE_DIST ?? join(root, 'dist');
+    const child = spawn(process.execPath, [...nodeArgs, join(dist, 'apps', name, 'main.js')], {
       env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env, [PORT_VARIABLE[name]]: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
