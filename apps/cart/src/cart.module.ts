@@ -26,6 +26,8 @@ import { RemoveItemHttpController } from './commands/remove-item/remove-item.htt
 import { SetItemQuantityHandler } from './commands/set-item-quantity/set-item-quantity.handler';
 import { SetItemQuantityHttpController } from './commands/set-item-quantity/set-item-quantity.http.controller';
 import { cartMigrations } from './database/migrations';
+import { EmitSnapshotsHandler } from './operations/emit-snapshots/emit-snapshots.handler';
+import { EmitSnapshotsHttpController } from './operations/emit-snapshots/emit-snapshots.http.controller';
 import { CartReply } from './http/cart-reply';
 import { ParseSessionTokenPipe, SessionTokenCodec } from '@converge/session-token';
 import { CartRepository } from './infrastructure/cart.repository';
@@ -52,6 +54,7 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     RemoveItemHttpController,
     ClearCartHttpController,
     GetCartHttpController,
+    EmitSnapshotsHttpController,
   ],
   providers: [
     SchemaMigrator,
@@ -91,6 +94,7 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     RemoveItemHandler,
     ClearCartHandler,
     GetCartHandler,
+    EmitSnapshotsHandler,
     OutboxMetrics,
   ],
 })

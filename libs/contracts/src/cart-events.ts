@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_LINE_QUANTITY, MAX_OWNER_LENGTH, OWNER_PATTERN, SKU_PATTERN } from './cart-rules';
+import { MAX_CART_LINES, MAX_LINE_QUANTITY, MAX_OWNER_LENGTH, OWNER_PATTERN, SKU_PATTERN } from './cart-rules';
 
 export const CART_EVENTS_TOPIC = 'cart.events';
 export const CART_EVENTS_DEAD_LETTER_TOPIC = 'cart.events.dlq';
@@ -32,14 +32,11 @@ const envelope = {
   schemaVersion: z.literal(CART_EVENT_SCHEMA_VERSION),
 };
 
+const owner = z.string().min(1).max(MAX_OWNER_LENGTH).regex(OWNER_PATTERN);
+
 /** The owner travels with the cart so the read side enforces access without asking the write side. */
 const cartCreated = z
-  .object({
-    ...envelope,
-    type: z.literal('CartCreated'),
-    version: z.literal(0),
-    payload: z.object({ owner: z.string().min(1).max(MAX_OWNER_LENGTH).regex(OWNER_PATTERN) }).strict(),
-  })
+  .object({ ...envelope, type: z.literal('CartCreated'), version: z.literal(0), payload: z.object({ owner }).strict() })
   .strict();
 
 /** Carries the resulting line quantity too, so the read model sets state instead of adding deltas. */
@@ -67,13 +64,40 @@ const itemRemoved = z
 /** Every line goes in one change; a cart with no lines is not cleared (no event). */
 const cartCleared = z.object({ ...envelope, type: z.literal('CartCleared'), payload: z.object({}).strict() }).strict();
 
+/**
+ * A cart's whole state at its current version, sent to repair a read model (it changes nothing on
+ * the write side, so it takes no new version). A reader treats it as authoritative: its view
+ * becomes exactly this, whatever it held before.
+ */
+const cartSnapshot = z
+  .object({
+    ...envelope,
+    type: z.literal('CartSnapshot'),
+    payload: z
+      .object({
+        owner,
+        lines: z
+          .array(z.object({ sku, quantity: lineQuantity }).strict())
+          .max(MAX_CART_LINES)
+          .refine((lines) => new Set(lines.map((line) => line.sku)).size === lines.length, 'a sku appears twice'),
+        /** The cart's own updatedAt: when its last change happened, not when the snapshot was taken. */
+        updatedAt: z.string().datetime({ offset: true }),
+      })
+      .strict(),
+  })
+  .strict();
+
 export const cartEventSchema = z.discriminatedUnion('type', [
   cartCreated,
   itemAdded,
   itemQuantitySet,
   itemRemoved,
   cartCleared,
+  cartSnapshot,
 ]);
+
+/** Events that carry a cart's whole state: they apply over whatever a view holds. */
+export const isAuthoritative = (event: Pick<CartEvent, 'type'>): boolean => event.type === 'CartSnapshot';
 
 export type CartEvent = z.infer<typeof cartEventSchema>;
 export type CartEventType = CartEvent['type'];

@@ -11,13 +11,18 @@ const envelope = {
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value));
 
 /** One valid example per type; the Record makes the compiler ask for a new type's example. */
-const EXAMPLES: Record<CartEventType, object> = {
+const EXAMPLES = {
   CartCreated: { ...envelope, version: 0, type: 'CartCreated', payload: { owner: 'alice' } },
   ItemAdded: { ...envelope, type: 'ItemAdded', payload: { sku: 'A', quantity: 1, lineQuantity: 1 } },
   ItemQuantitySet: { ...envelope, type: 'ItemQuantitySet', payload: { sku: 'A', quantity: 0 } },
   ItemRemoved: { ...envelope, type: 'ItemRemoved', payload: { sku: 'A' } },
   CartCleared: { ...envelope, type: 'CartCleared', payload: {} },
-};
+  CartSnapshot: {
+    ...envelope,
+    type: 'CartSnapshot',
+    payload: { owner: 'alice', lines: [{ sku: 'A', quantity: 2 }], updatedAt: '2026-01-01T00:00:00.000Z' },
+  },
+} satisfies Record<CartEventType, object>;
 
 describe('decodeCartEvent', () => {
   it('knows every type the schema declares, read off the schema', () => {
@@ -34,6 +39,15 @@ describe('decodeCartEvent', () => {
       reason: 'unknown-type',
       detail: 'type "CartExploded"',
     });
+  });
+
+  it('refuses a snapshot naming one sku twice', () => {
+    const lines = [
+      { sku: 'A', quantity: 1 },
+      { sku: 'A', quantity: 2 },
+    ];
+    const twice = { ...EXAMPLES.CartSnapshot, payload: { ...EXAMPLES.CartSnapshot.payload, lines } };
+    expect(decodeCartEvent(encode(twice))).toMatchObject({ ok: false, reason: 'schema-violation' });
   });
 
   it('refuses a CartCleared that carries anything', () => {

@@ -78,4 +78,36 @@ describe('VersionGate.plan', () => {
     expect(ids(plan.apply)).toEqual(['a-1']);
     expect(plan.stale).toEqual([]);
   });
+
+  describe('with an authoritative event (a snapshot)', () => {
+    const snapshot = (version: number, eventId = `snap-${version}`): VersionedEvent => ({
+      ...event(version, 'a', eventId),
+      authoritative: true,
+    });
+
+    it('applies it over a gap, drops what is parked at or below it, and applies what follows it', () => {
+      const parked = [event(4), event(5), event(7)];
+      const plan = gate.plan(new Map([['a', 2]]), [snapshot(5), event(6)], parked);
+      expect(ids(plan.apply)).toEqual(['snap-5', 'a-6', 'a-7']);
+      expect(ids(plan.unpark).sort()).toEqual(['a-4', 'a-5', 'a-7']);
+      expect(plan.park).toEqual([]);
+    });
+
+    it('applies it at the version the read model already claims, or below it', () => {
+      expect(ids(gate.plan(new Map([['a', 5]]), [snapshot(5)], []).apply)).toEqual(['snap-5']);
+      expect(ids(gate.plan(new Map([['a', 9]]), [snapshot(5)], []).apply)).toEqual(['snap-5']);
+    });
+
+    it('keeps only the latest of several, and settles what arrives with it at or below it', () => {
+      const plan = gate.plan(new Map([['a', 1]]), [snapshot(3, 'first'), event(3), snapshot(4, 'second')], []);
+      expect(ids(plan.apply)).toEqual(['second']);
+      expect(ids(plan.stale).sort()).toEqual(['a-3', 'first']);
+    });
+
+    it('still parks what lies beyond a gap after it', () => {
+      const plan = gate.plan(new Map(), [snapshot(3), event(5)], []);
+      expect(ids(plan.apply)).toEqual(['snap-3']);
+      expect(ids(plan.park)).toEqual(['a-5']);
+    });
+  });
 });

@@ -3,6 +3,11 @@ export interface VersionedEvent {
   eventId: string;
   aggregateId: string;
   version: number;
+  /**
+   * Carries the aggregate's whole state (a snapshot): it applies whatever the read model holds,
+   * and settles every other event at or below its version, parked or arriving.
+   */
+  authoritative?: boolean;
 }
 
 export type VersionDecision = 'apply' | 'stale' | 'gap';
@@ -48,10 +53,12 @@ export class VersionGate {
     parkedIds: Set<string>,
     plan: GatePlan<E>,
   ): void {
-    let version = current;
     // Stable sort: of two events claiming one version, the earlier (parked, then arrival order) wins.
-    for (const event of [...events].sort((a, b) => a.version - b.version)) {
-      const decision = decideVersion(version, event.version);
+    const sorted = [...events].sort((a, b) => a.version - b.version);
+    const authority = latestAuthority(sorted);
+    let version = current;
+    for (const event of sorted) {
+      const decision = authority ? decideUnder(authority, event, version) : decideVersion(version, event.version);
       const wasParked = parkedIds.has(event.eventId);
       if (decision === 'apply') {
         plan.apply.push(event);
@@ -64,6 +71,18 @@ export class VersionGate {
       if (wasParked && decision !== 'gap') plan.unpark.push(event);
     }
   }
+}
+
+/** The highest-version authoritative event; of two at one version, the later arrival. */
+function latestAuthority<E extends VersionedEvent>(sorted: E[]): E | undefined {
+  return sorted.filter((event) => event.authoritative).at(-1);
+}
+
+/** With a snapshot in play: it applies, what it covers is settled, what follows it queues behind it. */
+function decideUnder(authority: VersionedEvent, event: VersionedEvent, current: number | undefined): VersionDecision {
+  if (event === authority) return 'apply';
+  if (event.version <= authority.version) return 'stale';
+  return decideVersion(current, event.version);
 }
 
 function dedupe<E extends VersionedEvent>(events: E[]): E[] {

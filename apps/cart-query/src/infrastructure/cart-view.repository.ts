@@ -41,21 +41,25 @@ export class CartViewRepository {
     return new Map(rows.map((row) => [row.id, toView(row)]));
   }
 
-  /** Upserts; a view never moves back to an older version, whoever else wrote it meanwhile. */
-  async save(sql: SqlExecutor, views: CartView[]): Promise<void> {
+  /**
+   * Upserts; a view never moves back to an older version, whoever else wrote it meanwhile, unless
+   * it is overwritten by an authoritative event (a snapshot), which replaces it whatever it held.
+   */
+  async save(sql: SqlExecutor, views: CartView[], overwritten: ReadonlySet<string> = new Set()): Promise<void> {
     if (views.length === 0) return;
     await sql.query(
       `INSERT INTO cart_views (id, version, items, updated_at, owner)
        SELECT * FROM unnest($1::uuid[], $2::int[], $3::jsonb[], $4::timestamptz[], $5::text[])
        ON CONFLICT (id) DO UPDATE
-         SET version = EXCLUDED.version, items = EXCLUDED.items, updated_at = EXCLUDED.updated_at
-         WHERE cart_views.version < EXCLUDED.version`,
+         SET version = EXCLUDED.version, items = EXCLUDED.items, updated_at = EXCLUDED.updated_at, owner = EXCLUDED.owner
+         WHERE cart_views.version < EXCLUDED.version OR EXCLUDED.id = ANY($6::uuid[])`,
       [
         views.map((v) => v.id),
         views.map((v) => v.version),
         views.map((v) => JSON.stringify(v.items)),
         views.map((v) => v.updatedAt),
         views.map((v) => v.owner),
+        [...overwritten],
       ],
     );
   }

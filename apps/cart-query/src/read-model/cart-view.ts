@@ -15,11 +15,13 @@ export interface CartView {
   updatedAt: string;
 }
 
+/** Byte order, as the write side sorts: stable across locales. */
+const bySku = (a: CartLine, b: CartLine): number => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0);
+
 function withLine(items: CartLine[], sku: string, quantity: number): CartLine[] {
   const others = items.filter((line) => line.sku !== sku);
   if (quantity === 0) return others;
-  // Byte order, as the write side sorts: stable across locales.
-  return [...others, { sku, quantity }].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+  return [...others, { sku, quantity }].sort(bySku);
 }
 
 /**
@@ -40,5 +42,14 @@ export function applyCartEvent(view: CartView | undefined, event: CartEvent): Ca
       return { ...next, items: withLine(base.items, event.payload.sku, 0) };
     case 'CartCleared':
       return { ...next, items: [] };
+    case 'CartSnapshot':
+      // Authoritative: nothing of the view before it survives.
+      return {
+        id: event.cartId,
+        owner: event.payload.owner,
+        version: event.version,
+        items: [...event.payload.lines].sort(bySku),
+        updatedAt: event.payload.updatedAt,
+      };
   }
 }

@@ -4,6 +4,7 @@ import { CartNotFoundError, LineQuantityLimitError, VersionMismatchError } from 
 import { AddItemHandler } from './add-item/add-item.handler';
 import { type CartStore, CartUnitOfWork } from './cart-unit-of-work';
 import { ClearCartHandler } from './clear-cart/clear-cart.handler';
+import { EmitSnapshotsHandler } from '../operations/emit-snapshots/emit-snapshots.handler';
 import { SetItemQuantityHandler } from './set-item-quantity/set-item-quantity.handler';
 
 const CART_ID = '3f2b8a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
@@ -13,6 +14,7 @@ const TRACE = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 function store(lines: CartLine[], version = 2) {
   const journal: string[] = [];
   const saved: Array<{ change: CartChange; traceparent?: string }> = [];
+  const restored = () => Cart.restore({ id: CART_ID, owner: 'alice', version, updatedAt: new Date(0), lines });
   const carts: CartStore = {
     transaction: async (work) => {
       const result = await work({} as PoolClient);
@@ -21,15 +23,21 @@ function store(lines: CartLine[], version = 2) {
     },
     lockForUpdate: async (_client, cartId) => {
       journal.push('lock');
-      return cartId === CART_ID
-        ? Cart.restore({ id: CART_ID, owner: 'alice', version, updatedAt: new Date(0), lines })
-        : undefined;
+      return cartId === CART_ID ? restored() : undefined;
     },
     save: async (_client, _cartId, change, traceparent) => {
       journal.push('save');
       saved.push({ change, traceparent });
     },
     insert: async () => undefined,
+    lockForShare: async (_client, cartIds) => {
+      journal.push('share');
+      return cartIds.includes(CART_ID) ? [restored()] : [];
+    },
+    appendEvents: async (_client, changes) => {
+      journal.push('append');
+      for (const change of changes) saved.push({ change });
+    },
   };
   const relay = { wake: () => void journal.push('wake') };
   return { work: new CartUnitOfWork(carts, relay), journal, saved };
@@ -99,5 +107,19 @@ describe('CartUnitOfWork', () => {
     expect(cart.version).toBe(4);
     expect(saved).toEqual([]);
     expect(journal).toEqual(['lock', 'commit']);
+  });
+
+  it('has an operator describe carts: one CartSnapshot each, at their version, lines unchanged', async () => {
+    const { work, journal, saved } = store([{ sku: 'A', quantity: 3 }], 7);
+    const unknown = '00000000-0000-4000-8000-000000000001';
+    const result = await new EmitSnapshotsHandler(work).execute({ cartIds: [CART_ID, unknown] });
+    expect(result).toEqual({ emitted: [CART_ID], missing: [unknown] });
+    expect(journal).toEqual(['share', 'append', 'commit', 'wake']);
+    expect(saved[0].change).toMatchObject({
+      version: 7,
+      upserted: [],
+      removed: [],
+      events: [{ type: 'CartSnapshot', version: 7, payload: { owner: 'alice', lines: [{ sku: 'A', quantity: 3 }] } }],
+    });
   });
 });

@@ -9,9 +9,12 @@ import type { CartCommand } from './cart-command';
 export type CartRule = (cart: Cart) => unknown;
 
 /** What the command handlers need; a structural type so they can be tested without a database. */
-export type CartChanges = Pick<CartUnitOfWork, 'create' | 'change'>;
+export type CartChanges = Pick<CartUnitOfWork, 'create' | 'change' | 'describe'>;
 
-export type CartStore = Pick<CartRepository, 'transaction' | 'lockForUpdate' | 'save' | 'insert'>;
+export type CartStore = Pick<
+  CartRepository,
+  'transaction' | 'lockForUpdate' | 'save' | 'insert' | 'lockForShare' | 'appendEvents'
+>;
 
 /**
  * Every write to a cart, one way: lock it, check the owner and If-Match, run the rule, save what
@@ -49,6 +52,25 @@ export class CartUnitOfWork {
     });
     if (change) this.committed(change);
     return cart;
+  }
+
+  /**
+   * For an operator, not an owner: has each cart (those that exist) describe its whole state in
+   * an event, without changing it. Returns the carts that did.
+   */
+  async describe(cartIds: readonly string[], rule: (cart: Cart) => unknown): Promise<Cart[]> {
+    const { carts, changes } = await this.carts.transaction(async (client) => {
+      const carts = await this.carts.lockForShare(client, cartIds);
+      for (const cart of carts) rule(cart);
+      const changes = carts.map((cart) => cart.takeChange()).filter((change) => change !== undefined);
+      if (changes.some((change) => change.upserted.length + change.removed.length > 0)) {
+        throw new Error('a rule run under a shared lock changed a cart');
+      }
+      if (changes.length > 0) await this.carts.appendEvents(client, changes);
+      return { carts, changes };
+    });
+    for (const change of changes) this.committed(change);
+    return carts;
   }
 
   private committed(change: CartChange): void {

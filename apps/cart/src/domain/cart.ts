@@ -182,6 +182,20 @@ export class Cart {
     return this.raise({ ...this.advance(now), type: 'CartCleared', payload: {} });
   }
 
+  /**
+   * The cart's whole state as an event, for a reader that lost track of it. It changes nothing,
+   * so it keeps the version: on the partition it sits after this version's event and before the
+   * next one's, because the cart stays locked while it is written.
+   */
+  snapshot(now: Date): CartEventOf<'CartSnapshot'> {
+    return this.raise({
+      ...this.envelope(),
+      occurredAt: now.toISOString(),
+      type: 'CartSnapshot',
+      payload: { owner: this.owner, lines: this.items, updatedAt: this.lastChange.toISOString() },
+    });
+  }
+
   /** 0 removes the line. */
   private setLine(sku: string, quantity: number): void {
     if (quantity === 0) this.lines.delete(sku);

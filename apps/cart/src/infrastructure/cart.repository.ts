@@ -114,6 +114,41 @@ export class CartRepository {
     });
   }
 
+  /**
+   * Locks the carts against change (not against each other's readers) in id order, so two
+   * callers never deadlock, then reads their lines: they stay as read until the commit.
+   */
+  async lockForShare(client: PoolClient, cartIds: readonly string[]): Promise<Cart[]> {
+    const { rows } = await client.query<CartRow>({
+      name: 'carts-share',
+      text: 'SELECT id, owner, version, updated_at FROM carts WHERE id = ANY($1::uuid[]) ORDER BY id FOR SHARE',
+      values: [cartIds],
+    });
+    if (rows.length === 0) return [];
+    const lines = await client.query<CartLine & { cart_id: string }>({
+      name: 'carts-lines',
+      text: 'SELECT cart_id, sku, quantity FROM cart_items WHERE cart_id = ANY($1::uuid[])',
+      values: [rows.map((row) => row.id)],
+    });
+    const byCart = new Map<string, CartLine[]>(rows.map((row) => [row.id, []]));
+    for (const { cart_id, sku, quantity } of lines.rows) byCart.get(cart_id)?.push({ sku, quantity });
+    return rows.map((row) => restore(row, byCart.get(row.id) ?? []));
+  }
+
+  /** Events of changes that leave every cart's state as it is (snapshots): outbox rows only. */
+  async appendEvents(client: PoolClient, changes: readonly CartChange[]): Promise<void> {
+    const outbox = this.outbox(
+      changes.flatMap((change) => change.events),
+      undefined,
+      1,
+    );
+    await client.query({
+      name: `cart-append-events-${this.notify}`,
+      text: `WITH events AS (${outbox.sql}) ${this.notifySql}`,
+      values: outbox.parameters,
+    });
+  }
+
   /** The cart as last committed, read in one statement so version and lines agree. */
   async find(cartId: string): Promise<Cart | undefined> {
     const { rows } = await this.pool.query<CartRow & NullableLine>({
@@ -147,8 +182,13 @@ export class CartRepository {
   }
 
   /** Each event carries a child span of the request's trace context. */
-  private outbox(change: CartChange, traceparent: string | undefined, first: number): OutboxInsert {
-    const messages = change.events.map((event) => ({
+  private outbox(
+    change: CartChange | CartChange['events'],
+    traceparent: string | undefined,
+    first: number,
+  ): OutboxInsert {
+    const events = 'events' in change ? change.events : change;
+    const messages = events.map((event) => ({
       topic: this.config.eventsTopic,
       key: event.cartId,
       payload: event,

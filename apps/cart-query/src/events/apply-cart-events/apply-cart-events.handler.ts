@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type CartEvent, decodeCartEvent } from '@converge/contracts';
+import { type CartEvent, decodeCartEvent, isAuthoritative } from '@converge/contracts';
 import { type Handled, IdempotentConsumer } from '@converge/idempotent-consumer';
 import { EVENT_BROKER, type EventBroker, type InboundBatch, type InboundMessage, toDeadLetter } from '@converge/kafka';
 import { ParkedEvents, VersionGate } from '@converge/version-gate';
@@ -11,7 +11,7 @@ import { applyCartEvent, type CartView } from '../../read-model/cart-view';
 import { type BatchOutcome, ConsumerStats } from './consumer-stats';
 
 /** A cart event as the version gate sees it: its cart is its aggregate. */
-type GatedEvent = CartEvent & { aggregateId: string };
+type GatedEvent = CartEvent & { aggregateId: string; authoritative: boolean };
 
 interface Poison {
   message: InboundMessage;
@@ -74,7 +74,9 @@ export class ApplyCartEventsHandler {
         poison.push({ message, reason: 'key-mismatch', detail: `key ${message.key} for cart ${decoded.event.cartId}` });
       } else {
         const cartId = decoded.event.cartId.toLowerCase();
-        events.push({ ...decoded.event, cartId, eventId: decoded.event.eventId.toLowerCase(), aggregateId: cartId });
+        const eventId = decoded.event.eventId.toLowerCase();
+        const authoritative = isAuthoritative(decoded.event);
+        events.push({ ...decoded.event, cartId, eventId, aggregateId: cartId, authoritative });
       }
     }
     return { events, poison };
@@ -94,7 +96,8 @@ export class ApplyCartEventsHandler {
     const parked = await this.parking.forAggregates(manager, cartIds);
     const plan = this.gate.plan(versionMap(current), fresh, parked);
     const changed = applyInOrder(current, plan.apply);
-    await this.views.save(manager, changed);
+    const overwritten = new Set(plan.apply.filter((event) => event.authoritative).map((event) => event.cartId));
+    await this.views.save(manager, changed, overwritten);
     await this.parking.park(manager, plan.park, 'version-gap');
     await this.parking.remove(manager, ids(plan.unpark));
     const versions = changed.map((view) => [view.id, view.version] as const);
