@@ -47,8 +47,8 @@ export class ServiceProcess {
   }
 
   /** Starts the service and resolves once it reports ready (database and Kafka answer). */
-  static async start(name: ServiceName, env: Record<string, string>): Promise<ServiceProcess> {
-    const service = ServiceProcess.spawn(name, env, await freePort());
+  static async start(name: ServiceName, env: Record<string, string>, port?: number): Promise<ServiceProcess> {
+    const service = ServiceProcess.spawn(name, env, port ?? (await freePort()));
     await service.ready();
     return service;
   }

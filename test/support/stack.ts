@@ -1,6 +1,6 @@
 import { cartEventTopics } from '@converge/contracts';
 import { KafkajsEventBroker } from '@converge/kafka';
-import { ServiceProcess } from './service-process';
+import { freePort, ServiceProcess } from './service-process';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { testKafkaBrokers, testSecretsEnv, uniqueName } from './test-env';
 
@@ -47,6 +47,8 @@ export class TestStack {
       await broker.disconnect();
     }
     const groupId = options.env?.CART_QUERY_GROUP_ID ?? uniqueName('cart-query');
+    // Cart-Query asks the first Cart for digests and snapshots: its port is chosen up front.
+    const firstCartPort = await freePort();
     const stack = new TestStack(cartDb, queryDb, topic, groupId, {
       KAFKA_BROKERS: brokers,
       ...testSecretsEnv(),
@@ -54,10 +56,11 @@ export class TestStack {
       CART_QUERY_GROUP_ID: groupId,
       CART_DATABASE_URL: cartDb.url,
       CART_QUERY_DATABASE_URL: queryDb.url,
+      CART_URL: `http://127.0.0.1:${firstCartPort}`,
       ...options.env,
     });
     const started = await Promise.allSettled([
-      ...Array.from({ length: options.carts ?? 1 }, () => stack.startCart()),
+      ...Array.from({ length: options.carts ?? 1 }, (_, i) => stack.startCart(i === 0 ? firstCartPort : undefined)),
       ...Array.from({ length: options.queries ?? 1 }, () => stack.startQuery()),
     ]);
     const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -69,8 +72,8 @@ export class TestStack {
     return stack;
   }
 
-  async startCart(): Promise<ServiceProcess> {
-    const service = await ServiceProcess.start('cart', this.env);
+  async startCart(port?: number): Promise<ServiceProcess> {
+    const service = await ServiceProcess.start('cart', this.env, port);
     this.cart.push(service);
     return service;
   }

@@ -26,6 +26,12 @@ const cartQueryEnv = z
     CART_QUERY_GROUP_ID: z.string().min(1).max(200).default('cart-query'),
     SESSION_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2000),
     CONSUMER_MAX_BATCH: z.coerce.number().int().min(1).max(5000).default(500),
+    /** Where Cart's operations are: its digests, and the snapshots a repair asks for. */
+    CART_URL: z.string().url().default('http://127.0.0.1:3000'),
+    ANTI_ENTROPY_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+    ANTI_ENTROPY_CONFIRM_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+    PARKED_REPAIR_AFTER_MS: z.coerce.number().int().min(100).max(86_400_000).default(5000),
+    REPAIR_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(2000),
   })
   .transform((env) => ({
     port: env.CART_QUERY_PORT,
@@ -41,6 +47,16 @@ const cartQueryEnv = z
     sessionWaitMs: env.SESSION_WAIT_MS,
     /** Events applied per read-model transaction at most; 1 is the naive baseline. */
     consumerMaxBatch: env.CONSUMER_MAX_BATCH,
+    repair: {
+      cartUrl: env.CART_URL.replace(/\/+$/, ''),
+      /** 0: no periodic pass; POST /operations/reconcile still runs one. */
+      antiEntropyIntervalMs: env.ANTI_ENTROPY_INTERVAL_MS,
+      /** A difference counts only if it is still there this long after, at the same write version. */
+      confirmMs: env.ANTI_ENTROPY_CONFIRM_MS,
+      parkedRepairAfterMs: env.PARKED_REPAIR_AFTER_MS,
+      /** Snapshots asked for per second at most, so a rebuild leaves the live stream its lag. */
+      ratePerSecond: env.REPAIR_RATE_PER_SECOND,
+    },
   }));
 
 /** The Cart-Query service's whole configuration, read from the environment once and validated. */

@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AccessTokenModule } from '@converge/access-token';
+import { DIGEST_SOURCE, DigestsHttpController, DigestTable } from '@converge/anti-entropy';
 import { brokerReadiness, EVENT_BROKER, type EventBroker, KafkajsEventBroker } from '@converge/kafka';
 import {
   HealthHttpController,
@@ -24,6 +26,13 @@ import { ConsumerLagMetrics } from './metrics/consumer-lag.metrics';
 import { ConsumerMetrics } from './metrics/consumer.metrics';
 import { ParkedEventsMetrics } from './metrics/parked-events.metrics';
 import { GetCartHandler } from './queries/get-cart/get-cart.handler';
+import { CartOperationsClient } from './repair/cart-operations.client';
+import { RepairParkedCartsScheduler } from './repair/read-repair/repair-parked-carts.scheduler';
+import { ReconcileHttpController } from './repair/reconcile/reconcile.http.controller';
+import { ReconcileScheduler } from './repair/reconcile/reconcile.scheduler';
+import { Reconciler } from './repair/reconcile/reconciler';
+import { RepairMetrics } from './repair/repair.metrics';
+import { SnapshotRequests } from './repair/snapshot-requests';
 import { SetConsumptionHttpController } from './operations/set-consumption/set-consumption.http.controller';
 import { GetCartHttpController } from './queries/get-cart/get-cart.http.controller';
 
@@ -46,9 +55,16 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     GetCartHttpController,
     SetConsumptionHttpController,
     ApplyCartEventsKafkaController,
+    DigestsHttpController,
+    ReconcileHttpController,
   ],
   providers: [
     SchemaMigrator,
+    {
+      provide: DIGEST_SOURCE,
+      inject: [DataSource],
+      useFactory: (db: DataSource) => new DigestTable(db, { buckets: 'cart_view_digest_buckets', rows: 'cart_views' }),
+    },
     {
       provide: READINESS_CHECKS,
       inject: [EVENT_BROKER],
@@ -75,6 +91,12 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     ConsumerMetrics,
     ConsumerLagMetrics,
     ParkedEventsMetrics,
+    CartOperationsClient,
+    RepairMetrics,
+    SnapshotRequests,
+    Reconciler,
+    ReconcileScheduler,
+    RepairParkedCartsScheduler,
   ],
 })
 export class CartQueryModule {}

@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AccessTokenModule } from '@converge/access-token';
+import { DIGEST_SOURCE, DigestsHttpController, DigestTable } from '@converge/anti-entropy';
 import { brokerReadiness, EVENT_BROKER, type EventBroker, KafkajsEventBroker } from '@converge/kafka';
 import { OUTBOX_RELAY, OutboxRelay } from '@converge/outbox';
 import {
@@ -55,9 +57,15 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     ClearCartHttpController,
     GetCartHttpController,
     EmitSnapshotsHttpController,
+    DigestsHttpController,
   ],
   providers: [
     SchemaMigrator,
+    {
+      provide: DIGEST_SOURCE,
+      inject: [DataSource],
+      useFactory: (db: DataSource) => new DigestTable(db, { buckets: 'cart_digest_buckets', rows: 'carts' }),
+    },
     {
       provide: READINESS_CHECKS,
       inject: [EVENT_BROKER],

@@ -64,6 +64,16 @@ export class CartViewRepository {
     );
   }
 
+  /** Removes views of carts the write model does not hold; returns how many went. */
+  async remove(cartIds: readonly string[]): Promise<number> {
+    if (cartIds.length === 0) return 0;
+    const [, count] = (await this.dataSource.query('DELETE FROM cart_views WHERE id = ANY($1::uuid[])', [cartIds])) as [
+      unknown,
+      number,
+    ];
+    return count;
+  }
+
   async count(): Promise<number> {
     const [row] = (await this.dataSource.query('SELECT count(*)::int AS count FROM cart_views')) as Array<{
       count: number;

@@ -25,7 +25,7 @@ function store(lines: CartLine[], version = 2) {
       journal.push('lock');
       return cartId === CART_ID ? restored() : undefined;
     },
-    save: async (_client, _cartId, change, traceparent) => {
+    save: async (_client, _cart, change, traceparent) => {
       journal.push('save');
       saved.push({ change, traceparent });
     },

@@ -47,7 +47,7 @@ export class CartUnitOfWork {
       cart.expectVersion(command.expectedVersion);
       rule(cart);
       const change = cart.takeChange();
-      if (change) await this.carts.save(client, cart.id, change, command.traceparent);
+      if (change) await this.carts.save(client, cart, change, command.traceparent);
       return { cart, change };
     });
     if (change) this.committed(change);

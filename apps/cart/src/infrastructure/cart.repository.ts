@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { childTraceparent, TRACEPARENT_HEADER } from '@converge/contracts';
+import { bucketOf } from '@converge/anti-entropy';
+import { cartDigest, childTraceparent, digestToBigint, TRACEPARENT_HEADER } from '@converge/contracts';
 import { OUTBOX_NOTIFY_SQL, outboxInsert, type OutboxInsert } from '@converge/outbox';
 import { cartConfig, type CartConfig } from '../cart.config';
 import { Cart, type CartChange, type CartLine } from '../domain/cart';
@@ -59,10 +60,13 @@ export class CartRepository {
     const outbox = this.outbox(change, traceparent, 4);
     await this.pool.query({
       name: `cart-insert-${this.notify}`,
-      text: `WITH cart AS (INSERT INTO carts (id, version, created_at, updated_at, owner) VALUES ($1, $2, $3, $3, $8)),
+      text: `WITH cart AS (INSERT INTO carts (id, version, created_at, updated_at, owner, digest)
+                          VALUES ($1, $2, $3, $3, $8, $9)),
+                  bucket AS (UPDATE cart_digest_buckets SET digest = digest # $9::bigint, carts = carts + 1
+                              WHERE bucket = ${bucketOf('$1')}),
                   events AS (${outbox.sql})
              ${this.notifySql}`,
-      values: [cart.id, change.version, change.updatedAt, ...outbox.parameters, cart.owner],
+      values: [cart.id, change.version, change.updatedAt, ...outbox.parameters, cart.owner, digestOf(cart)],
     });
   }
 
@@ -87,29 +91,34 @@ export class CartRepository {
   }
 
   /**
-   * One statement whatever the change: the new version, the lines written and deleted (as
-   * arrays), the events into the outbox, and the NOTIFY. Data-modifying CTEs all run, once,
-   * whatever the final SELECT returns; the cart never lists a sku as both written and deleted.
+   * One statement whatever the change: the new version and digest, the lines written and deleted
+   * (as arrays), the bucket's digest, the events into the outbox, and the NOTIFY. Data-modifying
+   * CTEs all run, once, and all see the rows as they were before the statement; the cart never
+   * lists a sku as both written and deleted.
    */
-  async save(client: PoolClient, cartId: string, change: CartChange, traceparent?: string): Promise<void> {
+  async save(client: PoolClient, cart: Cart, change: CartChange, traceparent?: string): Promise<void> {
     const outbox = this.outbox(change, traceparent, 7);
     await client.query({
       name: `cart-save-${this.notify}`,
-      text: `WITH cart AS (UPDATE carts SET version = $2, updated_at = $3 WHERE id = $1),
+      text: `WITH before AS (SELECT bucket, digest FROM carts WHERE id = $1),
+                  cart AS (UPDATE carts SET version = $2, updated_at = $3, digest = $11 WHERE id = $1),
                   upserted AS (INSERT INTO cart_items (cart_id, sku, quantity)
                                SELECT $1::uuid, sku, quantity FROM unnest($4::text[], $5::int[]) AS l (sku, quantity)
                                ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = EXCLUDED.quantity),
                   removed AS (DELETE FROM cart_items WHERE cart_id = $1 AND sku = ANY($6::text[])),
+                  bucket AS (UPDATE cart_digest_buckets b SET digest = b.digest # before.digest # $11::bigint
+                               FROM before WHERE b.bucket = before.bucket),
                   events AS (${outbox.sql})
              ${this.notifySql}`,
       values: [
-        cartId,
+        cart.id,
         change.version,
         change.updatedAt,
         change.upserted.map((line) => line.sku),
         change.upserted.map((line) => line.quantity),
         change.removed,
         ...outbox.parameters,
+        digestOf(cart),
       ],
     });
   }
@@ -196,6 +205,11 @@ export class CartRepository {
     }));
     return outboxInsert(messages, first);
   }
+}
+
+/** The cart's digest as it now stands, for anti-entropy: see contracts' cartDigest. */
+function digestOf(cart: Cart): string {
+  return digestToBigint(cartDigest({ id: cart.id, version: cart.version, owner: cart.owner, lines: cart.items }));
 }
 
 function restore(row: CartRow, lines: CartLine[]): Cart {

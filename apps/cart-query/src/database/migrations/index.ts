@@ -3,6 +3,7 @@ import { CreateParkedEvents1732200000200 } from '@converge/version-gate';
 import { CreateCartViews1732200000000 } from './1732200000000-create-cart-views';
 import { StampProcessedEventsAtCommit1732200000400 } from './1732200000400-stamp-processed-events-at-commit';
 import { AddCartViewOwner1732200000500 } from './1732200000500-add-cart-view-owner';
+import { AddCartViewDigests1732200000600 } from './1732200000600-add-cart-view-digests';
 
 /** In order. Listed, not globbed, so the bundled service carries them. */
 export const cartQueryMigrations = [
@@ -11,4 +12,5 @@ export const cartQueryMigrations = [
   CreateProcessedEvents1732200000300,
   StampProcessedEventsAtCommit1732200000400,
   AddCartViewOwner1732200000500,
+  AddCartViewDigests1732200000600,
 ];

@@ -1,6 +1,12 @@
 import { CreateOutbox1732200000100 } from '@converge/outbox';
 import { CreateCarts1732200000000 } from './1732200000000-create-carts';
 import { AddCartOwner1732200000500 } from './1732200000500-add-cart-owner';
+import { AddCartDigests1732200000600 } from './1732200000600-add-cart-digests';
 
 /** In order. Listed, not globbed, so the bundled service carries them. */
-export const cartMigrations = [CreateCarts1732200000000, CreateOutbox1732200000100, AddCartOwner1732200000500];
+export const cartMigrations = [
+  CreateCarts1732200000000,
+  CreateOutbox1732200000100,
+  AddCartOwner1732200000500,
+  AddCartDigests1732200000600,
+];
