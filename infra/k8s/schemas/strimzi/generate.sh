@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-mvn -q dependency:build-classpath -Dmdep.outputFile="$work/classpath"
+mvn -B -q dependency:build-classpath -Dmdep.outputFile="$work/classpath"
 declare -A models=(
   [kafka]=io.strimzi.api.kafka.model.kafka.Kafka
   [kafkanodepool]=io.strimzi.api.kafka.model.nodepool.KafkaNodePool
