@@ -24,5 +24,12 @@ module.exports = {
       slowTestThreshold: 30,
       setupFilesAfterEnv: ['<rootDir>/test/setup/e2e-timeouts.ts'],
     },
+    {
+      // Checks of the deployment files (docker-compose.yml, infra/): they read files and schemas
+      // only, so they run without the e2e global setup and the Kafka and PostgreSQL it starts.
+      ...shared,
+      displayName: 'ops',
+      testMatch: ['<rootDir>/test/ops/**/*.spec.ts'],
+    },
   ],
 };

@@ -13,7 +13,7 @@ import {
 } from '@converge/platform';
 import { CART_EVENTS_TOPIC, deadLetterTopicOf } from '@converge/contracts';
 
-const cartQueryEnv = z
+export const cartQueryEnv = z
   .object({
     CART_QUERY_PORT: portVar(3001),
     CART_QUERY_DATABASE_URL: postgresUrlVar('postgres://postgres@127.0.0.1:5432/cart_query'),

