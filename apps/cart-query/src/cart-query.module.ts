@@ -67,8 +67,8 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     },
     {
       provide: READINESS_CHECKS,
-      inject: [EVENT_BROKER],
-      useFactory: (broker: EventBroker) => [brokerReadiness(broker)],
+      inject: [EVENT_BROKER, Reconciler],
+      useFactory: (broker: EventBroker, reconciler: Reconciler) => [brokerReadiness(broker), reconciler.readiness],
     },
     {
       provide: EVENT_BROKER,

@@ -38,10 +38,14 @@ describe('ConsumerMetrics', () => {
   it('counts each committed batch by outcome and observes each applied event, while totals keep adding up', async () => {
     const recent = new Date(Date.now() - 5).toISOString();
     stats.add({ applied: 2, duplicates: 1, stale: 0, parked: 1, deadLettered: 0 }, [
-      { occurredAt: recent },
-      { occurredAt: recent },
+      { type: 'ItemAdded', occurredAt: recent },
+      { type: 'CartSnapshot', occurredAt: recent },
     ]);
-    stats.add({ applied: 1, duplicates: 0, stale: 3, parked: 0, deadLettered: 2 }, [{ occurredAt: recent }]);
+    stats.add(
+      { applied: 1, duplicates: 0, stale: 3, parked: 0, deadLettered: 2 },
+      [{ type: 'ItemAdded', occurredAt: recent }],
+      ['not-json', 'unknown-type'],
+    );
 
     expect(await sample(registry, 'converge_events_total{outcome="applied"}')).toBe(3);
     expect(await sample(registry, 'converge_events_total{outcome="duplicate"}')).toBe(1);
@@ -51,12 +55,15 @@ describe('ConsumerMetrics', () => {
     expect(await sample(registry, 'converge_propagation_lag_seconds_count')).toBe(3);
     expect(await sample(registry, 'converge_propagation_lag_seconds_bucket{le="10"}')).toBe(3);
     expect(stats.totals).toEqual({ applied: 3, duplicates: 1, stale: 3, parked: 1, deadLettered: 2 });
+    expect(await sample(registry, 'converge_dead_letters_total{reason="not-json"}')).toBe(1);
+    expect(await sample(registry, 'converge_dead_letters_total{reason="unknown-type"}')).toBe(1);
+    expect(await sample(registry, 'converge_repairs_applied_total')).toBe(1);
   });
 
   it('stops counting once the module is destroyed', async () => {
     metrics.onModuleDestroy();
     stats.add({ applied: 1, duplicates: 0, stale: 0, parked: 0, deadLettered: 0 }, [
-      { occurredAt: new Date().toISOString() },
+      { type: 'ItemAdded', occurredAt: new Date().toISOString() },
     ]);
     expect(await sample(registry, 'converge_events_total{outcome="applied"}')).toBe(0);
     expect(stats.totals.applied).toBe(1);

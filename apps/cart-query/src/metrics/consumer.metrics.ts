@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Counter, Histogram, Registry } from 'prom-client';
-import { type BatchOutcome, ConsumerStats } from '../events/apply-cart-events/consumer-stats';
+import { type AppliedEvent, type BatchOutcome, ConsumerStats } from '../events/apply-cart-events/consumer-stats';
 
 /** The `outcome` label of each BatchOutcome count. */
 export const EVENT_OUTCOMES: Readonly<Record<keyof BatchOutcome, string>> = {
@@ -32,6 +32,8 @@ export function propagationLagSeconds(occurredAt: string, nowMs: number): number
 export class ConsumerMetrics implements OnModuleInit, OnModuleDestroy {
   private readonly events: Counter<'outcome'>;
   private readonly lag: Histogram;
+  private readonly deadLetters: Counter<'reason'>;
+  private readonly repairsApplied: Counter;
   private stopListening?: () => void;
 
   constructor(
@@ -52,17 +54,30 @@ export class ConsumerMetrics implements OnModuleInit, OnModuleDestroy {
       buckets: PROPAGATION_LAG_BUCKETS,
       registers: [registry],
     });
+    this.deadLetters = new Counter({
+      name: 'converge_dead_letters_total',
+      help: 'Messages sent to the dead-letter topic, by reason (not-json, unknown-type, schema-violation, …)',
+      labelNames: ['reason'],
+      registers: [registry],
+    });
+    this.repairsApplied = new Counter({
+      name: 'converge_repairs_applied_total',
+      help: 'Snapshots the read model applied: views set to the write model by a repair',
+      registers: [registry],
+    });
   }
 
   onModuleInit(): void {
-    this.stopListening = this.stats.onBatch((outcome, applied) => this.record(outcome, applied));
+    this.stopListening = this.stats.onBatch((outcome, applied, reasons) => this.record(outcome, applied, reasons));
   }
 
   onModuleDestroy(): void {
     this.stopListening?.();
   }
 
-  private record(outcome: BatchOutcome, applied: ReadonlyArray<{ occurredAt: string }>): void {
+  private record(outcome: BatchOutcome, applied: readonly AppliedEvent[], deadLetterReasons: readonly string[]): void {
+    for (const reason of deadLetterReasons) this.deadLetters.inc({ reason });
+    this.repairsApplied.inc(applied.filter((event) => event.type === 'CartSnapshot').length);
     for (const key of Object.keys(EVENT_OUTCOMES) as Array<keyof BatchOutcome>) {
       if (outcome[key] > 0) this.events.inc({ outcome: EVENT_OUTCOMES[key] }, outcome[key]);
     }

@@ -44,8 +44,8 @@ export class HealthHttpController {
   private async probe(check: ReadinessCheck) {
     const indicator = this.indicators.check(check.name);
     try {
-      await check.probe(PROBE_TIMEOUT_MS);
-      return indicator.up();
+      const details = await check.probe(PROBE_TIMEOUT_MS);
+      return indicator.up(details ?? undefined);
     } catch (error) {
       return indicator.down({ message: error instanceof Error ? error.message : String(error) });
     }

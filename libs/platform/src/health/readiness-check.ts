@@ -4,8 +4,11 @@
  */
 export interface ReadinessCheck {
   readonly name: string;
-  /** Resolves when the dependency answers within the bound; rejects with why it does not. */
-  probe(timeoutMs: number): Promise<void>;
+  /**
+   * Resolves when the dependency answers within the bound, with details to show if it has any;
+   * rejects with why it does not.
+   */
+  probe(timeoutMs: number): Promise<void | Record<string, unknown>>;
 }
 
 /** The injection token under which an app provides its list of ReadinessCheck. */

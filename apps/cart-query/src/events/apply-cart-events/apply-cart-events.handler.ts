@@ -58,7 +58,11 @@ export class ApplyCartEventsHandler {
     this.signals.applied(versions);
     await this.deadLetter(batch, poison);
     const settled = { ...outcome, deadLettered: poison.length };
-    this.stats.add(settled, applied);
+    this.stats.add(
+      settled,
+      applied,
+      poison.map((message) => message.reason),
+    );
     return settled;
   }
 

@@ -8,8 +8,18 @@ export interface BatchOutcome {
   deadLettered: number;
 }
 
-/** Hears each committed batch; `applied` are the events it applied, with their write-side instant. */
-export type BatchListener = (outcome: BatchOutcome, applied: ReadonlyArray<{ occurredAt: string }>) => void;
+/** What the metrics need of an applied event: its type, and its write-side instant. */
+export interface AppliedEvent {
+  type: string;
+  occurredAt: string;
+}
+
+/** Hears each committed batch: the events it applied, and the reason of each message it dead-lettered. */
+export type BatchListener = (
+  outcome: BatchOutcome,
+  applied: readonly AppliedEvent[],
+  deadLetterReasons: readonly string[],
+) => void;
 
 /** Running totals of what the consumer did with each event: for logs, tests and metrics. */
 @Injectable()
@@ -22,12 +32,12 @@ export class ConsumerStats implements OnApplicationShutdown {
    * Called right after the read-model transaction committed, with the events it applied: their
    * occurredAt (the write side's commit instant) against now is each event's propagation lag.
    */
-  add(outcome: BatchOutcome, applied: ReadonlyArray<{ occurredAt: string }> = []): void {
+  add(outcome: BatchOutcome, applied: readonly AppliedEvent[] = [], deadLetterReasons: readonly string[] = []): void {
     for (const key of Object.keys(this.totals) as Array<keyof BatchOutcome>) this.totals[key] += outcome[key];
     for (const listener of this.listeners) {
       // The batch is committed: a failing listener must not make the consumer retry it.
       try {
-        listener(outcome, applied);
+        listener(outcome, applied, deadLetterReasons);
       } catch (error) {
         this.logger.warn(`a batch listener failed: ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -7,6 +7,7 @@ import {
   LEAF_PREFIX_LENGTH,
 } from '@converge/anti-entropy';
 import { delay } from '@converge/backoff';
+import type { ReadinessCheck } from '@converge/platform';
 import { cartQueryConfig, type CartQueryConfig } from '../../cart-query.config';
 import { CartViewRepository } from '../../infrastructure/cart-view.repository';
 import { CartOperationsClient } from '../cart-operations.client';
@@ -45,6 +46,12 @@ export class Reconciler {
     private readonly metrics: RepairMetrics,
     @Inject(cartQueryConfig.KEY) private readonly config: CartQueryConfig,
   ) {}
+
+  /** Never unready: a failed pass is retried, and reads stay right meanwhile. Shows the last pass. */
+  readonly readiness: ReadinessCheck = {
+    name: 'reconciler',
+    probe: async () => ({ intervalMs: this.config.repair.antiEntropyIntervalMs, lastPass: this.last ?? null }),
+  };
 
   /** One whole pass; a call while another runs waits for it, then runs its own. */
   pass(): Promise<ReconcileResult> {
