@@ -3,3 +3,4 @@ export * from './digest-table';
 export * from './digest-tree';
 export * from './digests.http.controller';
 export * from './http-digest-source';
+export * from './divergence';

@@ -441,6 +441,19 @@ describe('the history Checker', () => {
     });
   });
 
+  it('does not judge reads of a view damaged by hand while it was, and judges the rest', () => {
+    const history = new History()
+      .create('s1')
+      .add('s1', 'apple', 2, { version: 1, items: apple(2) })
+      .read('s1', { status: 200, version: 1, items: apple(5) }, { required: 1 });
+    const damaged = history.ops[2];
+    const tampered = [{ cartId: CART, from: damaged.start - 1, until: damaged.end + 1 }];
+    expect(checkHistory(history.ops, final(1, apple(2))).summary.diverged).toBe(1);
+    expect(checkHistory(history.ops, final(1, apple(2)), { tampered }).ok).toBe(true);
+    const elsewhere = [{ cartId: OTHER, from: 0, until: Number.MAX_VALUE }];
+    expect(checkHistory(history.ops, final(1, apple(2)), { tampered: elsewhere }).ok).toBe(false);
+  });
+
   it('keeps only the first few violations, counting them all', () => {
     const history = new History().create('s1');
     for (let v = 1; v <= 10; v++) history.add('s1', 'apple', 1, { version: v, items: apple(v) });

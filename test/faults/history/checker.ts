@@ -66,6 +66,8 @@ export interface CheckOptions {
   keep?: number;
   /** How many operations of history to keep per violation. */
   historyLength?: number;
+  /** Views damaged by hand (client clock, ms): reads of them in the window are not judged. */
+  tampered?: Array<{ cartId: string; from: number; until: number }>;
 }
 
 /**
@@ -85,15 +87,17 @@ export interface CheckOptions {
  * 5. nothing counted twice: for a cart changed only by add-item, each sku's final quantity lies
  *    between the sum of its acknowledged adds and that plus its unanswered ones.
  * "Before" is real time on the client's clock: the earlier operation ended before the later began.
+ * Reads of a view a scenario damaged by hand, from the damage until its repair, are not judged:
+ * they saw the damage, not the system; the final states and every other read still are.
  */
 export function checkHistory(history: Operation[], finals: FinalCart[], options: CheckOptions = {}): CheckResult {
   const keep = options.keep ?? 5;
   const historyLength = options.historyLength ?? 12;
   const violations: Violation[] = [];
-  const byCart = groupBy(
-    history.filter((op) => op.cartId !== ''),
-    (op) => op.cartId,
+  const judged = history.filter(
+    (op) => op.cartId !== '' && !(op.type === 'read' && tamperedWith(op, options.tampered)),
   );
+  const byCart = groupBy(judged, (op) => op.cartId);
   const finalByCart = new Map(finals.map((final) => [final.cartId, final]));
   const cartIds = new Set([...byCart.keys(), ...finalByCart.keys()]);
 
@@ -442,4 +446,9 @@ export function describeViolations(result: CheckResult): string {
       `${violation.message}\n${violation.history.map((op) => `    ${op === violation.operation ? '>' : ' '} ${describeOperation(op)}`).join('\n')}`,
   );
   return [head, ...parts].join('\n');
+}
+
+/** A read that overlapped the time a view was damaged by hand and not yet repaired. */
+function tamperedWith(read: Operation, tampered: CheckOptions['tampered'] = []): boolean {
+  return tampered.some((t) => t.cartId === read.cartId && read.end >= t.from && read.start <= t.until);
 }

@@ -41,6 +41,7 @@ export class FaultRun {
   private catchUp?: Promise<number>;
   private names = 0;
   private dumped = false;
+  private readonly tampered: Array<{ cartId: string; from: number; until: number }> = [];
 
   private constructor(
     readonly scenario: string,
@@ -153,6 +154,14 @@ export class FaultRun {
     this.catchUp.catch(() => undefined);
   }
 
+  /**
+   * The scenario damaged these views by hand from `from` until `until` (when it saw them
+   * repaired): reads of them in between saw the damage, and the checker does not judge them.
+   */
+  damaged(cartIds: string[], from: number, until: number): void {
+    for (const cartId of cartIds) this.tampered.push({ cartId, from, until });
+  }
+
   /** Stops the load if it runs (also for clean-up after a failure, leaving the history to look into). */
   async stopLoad(): Promise<void> {
     await this.load?.stop();
@@ -187,7 +196,7 @@ export class FaultRun {
       finals = await this.finals();
     }
     this.dumpHistory(finals);
-    const result = checkHistory(this.recorder.operations, finals);
+    const result = checkHistory(this.recorder.operations, finals, { tampered: this.tampered });
     this.result = result;
     const convergeSeconds =
       caughtUp !== undefined && this.faultEnd !== undefined ? (caughtUp - this.faultEnd) / 1000 : undefined;

@@ -7,7 +7,7 @@ export class ReconcileResponse {
   @ApiProperty({ description: 'Carts the write model holds: what the pass compared, by digest tree.' })
   carts!: number;
 
-  @ApiProperty({ description: 'Carts that differed twice at the same write version.' })
+  @ApiProperty({ description: 'Carts that differed twice, in a way propagation does not explain.' })
   divergent!: number;
 
   @ApiProperty({ description: 'Snapshots requested from Cart, plus views of unknown carts removed.' })

@@ -4,6 +4,7 @@ import {
   DIGEST_SOURCE,
   type DigestSource,
   DigestTreeComparison,
+  divergences,
   LEAF_PREFIX_LENGTH,
 } from '@converge/anti-entropy';
 import { delay } from '@converge/backoff';
@@ -17,7 +18,7 @@ import { SnapshotRequests } from '../snapshot-requests';
 export interface ReconcileResult {
   /** Carts the write model holds: what the pass covered. */
   carts: number;
-  /** Carts that differed twice, at the same write version. */
+  /** Carts that differed twice, in a way propagation does not explain. */
   divergent: number;
   /** Snapshots requested, plus views of carts the write model does not hold, removed. */
   repaired: number;
@@ -30,7 +31,7 @@ export interface ReconcileResult {
 /**
  * Anti-entropy: compares the read model's digest tree with Cart's, descending only where they
  * differ, and repairs what differs. A difference that propagation explains is not a divergence:
- * a cart counts only if it still differs a moment later, and the write side has not moved on.
+ * a cart counts only if it still differs a moment later, and not as a read model catching up.
  */
 @Injectable()
 export class Reconciler {
@@ -82,13 +83,11 @@ export class Reconciler {
     return result;
   }
 
-  /** The second look: only the leaves that differed, after the confirmation delay. */
+  /** The second look, after the confirmation delay: only the leaves that differed. */
   private async confirm(comparison: DigestTreeComparison, first: Difference[]): Promise<Difference[]> {
     if (first.length === 0) return [];
     await delay(this.config.repair.confirmMs);
-    const seen = new Map(first.map((difference) => [difference.id, difference.referenceVersion]));
-    const again = await comparison.leaves(new Set(first.map((difference) => difference.leaf)));
-    return again.filter((d) => seen.has(d.id) && seen.get(d.id) === d.referenceVersion);
+    return divergences(first, await comparison.leaves(new Set(first.map((difference) => difference.leaf))));
   }
 
   /** Snapshots for carts the write model holds; removal for views of carts it does not. */
