@@ -78,8 +78,9 @@ export class TestStack {
     return service;
   }
 
-  async startQuery(): Promise<ServiceProcess> {
-    const service = await ServiceProcess.start('cart-query', this.env);
+  /** `env` overrides the stack's: a Cart-Query on a database or in a group of its own. */
+  async startQuery(env: Record<string, string> = {}): Promise<ServiceProcess> {
+    const service = await ServiceProcess.start('cart-query', { ...this.env, ...env });
     this.query.push(service);
     return service;
   }
