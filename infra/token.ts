@@ -1,17 +1,9 @@
 // `npm run --silent token -- <owner> [--ttl <seconds>] [--scope <scope>]…`: prints an access token for <owner>,
 // signed with AUTH_JWT_SECRET (or the local development key `npm start` uses), standing in for
 // an identity provider when calling the services by hand.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AccessTokenIssuer, DEFAULT_ACCESS_TOKEN_TTL_SECONDS } from '@converge/access-token';
-
-/** The key `npm start` and docker-compose use when AUTH_JWT_SECRET is not set. */
-function signingSecret(): string {
-  if (process.env.AUTH_JWT_SECRET) return process.env.AUTH_JWT_SECRET;
-  const local = JSON.parse(readFileSync(join(__dirname, 'local-secrets.json'), 'utf8')) as { AUTH_JWT_SECRET: string };
-  return local.AUTH_JWT_SECRET;
-}
+import { signingSecret } from './signing-secret';
 
 function main(): number {
   const { values, positionals } = parseArgs({
