@@ -39,9 +39,21 @@ export class IdempotentConsumer {
   }
 
   /**
-   * Forgets ids older than the window. Safe because a redelivery that old is also older than the
-   * read model's version, and the version check skips it.
+   * Forgets every id older than the window, a bounded batch per statement, until a batch comes
+   * back short: one batch per pass would fall behind any steady rate above batch ÷ interval.
+   * Safe because a redelivery that old is also older than the read model's version, and the
+   * version check skips it.
    */
+  async pruneAll(sql: SqlExecutor, olderThanMs: number, batch = 10_000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const removed = await this.prune(sql, olderThanMs, batch);
+      total += removed;
+      if (removed < batch) return total;
+    }
+  }
+
+  /** One bounded batch of ids older than the window; how many went. */
   async prune(sql: SqlExecutor, olderThanMs: number, limit = 10_000): Promise<number> {
     const rows = (await sql.query(
       `DELETE FROM processed_events WHERE event_id IN (

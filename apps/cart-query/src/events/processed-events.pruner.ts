@@ -25,7 +25,7 @@ export class ProcessedEventsPruner implements OnApplicationBootstrap, OnApplicat
 
   async prune(): Promise<void> {
     try {
-      const removed = await this.consumer.prune(this.dataSource, RETENTION_MS);
+      const removed = await this.consumer.pruneAll(this.dataSource, RETENTION_MS);
       if (removed > 0) this.logger.log(`pruned ${removed} processed event ids`);
     } catch (error) {
       this.logger.warn(`pruning failed, will retry: ${error instanceof Error ? error.message : error}`);
