@@ -41,4 +41,40 @@ describe('the kafkajs EventBroker on a real broker', () => {
     // Whoever gets the partition next starts after the batch, not at it again.
     expect(await broker.consumerLag(groupId, topic)).toEqual([{ partition: 0, lag: 0 }]);
   });
+
+  it('publishes a batch far over the broker’s 1 MiB limit to one partition, all of it, in order', async () => {
+    const broker = cleanup.add(
+      new KafkajsEventBroker({
+        clientId: 'event-broker-bytes',
+        brokers: testKafkaBrokers().split(','),
+        logLevel: 'error',
+      }),
+      (b) => b.disconnect(),
+    );
+    const topic = uniqueName('event-broker-bytes');
+    await broker.ensureTopics([{ name: topic, partitions: 3 }]);
+    // 3 MiB on one key: one record batch of it is refused (MESSAGE_TOO_LARGE), forever.
+    const messages = Array.from({ length: 30 }, (_, n) => ({
+      key: 'one-cart',
+      value: `${String(n).padStart(3, '0')}${'x'.repeat(100 * 1024)}`,
+      headers: { n: String(n) },
+    }));
+    await broker.publish(topic, messages);
+
+    const received: string[] = [];
+    const all = new Promise<void>((resolve) => {
+      void broker
+        .subscribe({
+          topic,
+          groupId: uniqueName('event-broker-bytes-group'),
+          handleBatch: async (batch) => {
+            received.push(...batch.messages.map((message) => message.headers.n));
+            if (received.length >= messages.length) resolve();
+          },
+        })
+        .then((subscription) => cleanup.add(subscription, (sub) => sub.stop()));
+    });
+    await all;
+    expect(received).toEqual(messages.map((_, n) => String(n)));
+  });
 });

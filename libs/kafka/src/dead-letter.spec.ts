@@ -1,3 +1,4 @@
+import { messageBytes } from './byte-bounded-sends';
 import { MAX_DEAD_LETTER_VALUE_BYTES, toDeadLetter } from './dead-letter';
 
 const message = (value: Buffer | null) => ({ partition: 2, offset: '41', key: 'k', value, headers: { a: 'b' } });
@@ -27,5 +28,24 @@ describe('toDeadLetter', () => {
 
   it('turns an absent value into an empty one', () => {
     expect(toDeadLetter('t', message(null), 'empty', '').value).toEqual(Buffer.alloc(0));
+  });
+
+  it('keeps the copy under the broker limit however big the poison’s key and headers', () => {
+    const poison = {
+      partition: 0,
+      offset: '7',
+      // 100,000 invalid bytes decode to 300,000 bytes of replacement characters.
+      key: '\uFFFD'.repeat(100_000),
+      value: Buffer.alloc(1_000_000, 1),
+      headers: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`h${i}`, 'v'.repeat(10_000)])),
+    };
+    const letter = toDeadLetter('cart.events', poison, 'not-json', 'x'.repeat(10_000));
+    expect(messageBytes(letter)).toBeLessThan(1024 * 1024 - 16 * 1024);
+    expect(Buffer.byteLength(letter.key ?? '')).toBeLessThanOrEqual(1024);
+    expect(letter.headers).toMatchObject({
+      'dlq-key-truncated': 'true',
+      'dlq-headers-cut': '50',
+      'dlq-truncated': 'true',
+    });
   });
 });

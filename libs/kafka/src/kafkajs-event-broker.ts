@@ -14,6 +14,7 @@ import {
   RecordMetadata,
 } from 'kafkajs';
 import { backoffDelayMs, delay } from '@converge/backoff';
+import { byteBoundedSends } from './byte-bounded-sends';
 import { consumerLag, type PartitionLag } from './consumer-lag';
 import { groupByPartition, unacknowledged } from './partition-acks';
 import {
@@ -214,7 +215,14 @@ export class KafkajsEventBroker implements EventBroker {
    */
   async publish(topic: string, messages: OutboundMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    let pending = groupByPartition(topic, await this.partitionsOf(topic), messages);
+    const groups = groupByPartition(topic, await this.partitionsOf(topic), messages);
+    // One after the other: each partition's slices go out in order.
+    for (const slice of byteBoundedSends(groups)) await this.publishAcknowledged(topic, slice);
+  }
+
+  /** Sends until every partition of the slice is acknowledged (tulios/kafkajs#1303). */
+  private async publishAcknowledged(topic: string, slice: Map<number, OutboundMessage[]>): Promise<void> {
+    let pending = slice;
     for (let send = 1; pending.size > 0; send++) {
       if (send > MAX_SENDS_PER_PUBLISH) {
         throw new Error(
