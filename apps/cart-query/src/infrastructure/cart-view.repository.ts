@@ -19,6 +19,23 @@ const toView = (row: CartViewRow): CartView => ({
   updatedAt: row.updated_at.toISOString(),
 });
 
+/** The advisory-lock key space of carts being applied (any number; fixed so every instance agrees). */
+const APPLY_LOCK_SEED = 4242;
+
+/**
+ * Serialises transactions applying the same carts, whichever instance runs them (a zombie
+ * handler after a rebalance, two groups after a partition change): row locks cannot, when a
+ * cart's view does not exist yet. Taken in sorted order, so two batches never deadlock; held
+ * until the transaction ends.
+ */
+export async function lockCartsForApply(sql: SqlExecutor, cartIds: readonly string[]): Promise<void> {
+  if (cartIds.length === 0) return;
+  await sql.query('SELECT pg_advisory_xact_lock(hashtextextended(id, $2)) FROM unnest($1::text[]) AS id', [
+    [...cartIds].sort(),
+    APPLY_LOCK_SEED,
+  ]);
+}
+
 @Injectable()
 export class CartViewRepository {
   constructor(private readonly dataSource: DataSource) {}

@@ -5,7 +5,7 @@ import { type Handled, IdempotentConsumer } from '@converge/idempotent-consumer'
 import { EVENT_BROKER, type EventBroker, type InboundBatch, type InboundMessage, toDeadLetter } from '@converge/kafka';
 import { ParkedEvents, VersionGate } from '@converge/version-gate';
 import { cartQueryConfig, type CartQueryConfig } from '../../cart-query.config';
-import { CartViewRepository } from '../../infrastructure/cart-view.repository';
+import { CartViewRepository, lockCartsForApply } from '../../infrastructure/cart-view.repository';
 import { type AppliedVersion, ReadModelSignals } from '../../infrastructure/read-model-signals';
 import { applyCartEvent, type CartView } from '../../read-model/cart-view';
 import { type BatchOutcome, ConsumerStats } from './consumer-stats';
@@ -96,6 +96,7 @@ export class ApplyCartEventsHandler {
   /** Events not seen before: the gate orders them against the views and what was parked. */
   private async applyFresh(manager: EntityManager, fresh: GatedEvent[]): Promise<Handled<Applied>> {
     const cartIds = [...new Set(fresh.map((event) => event.cartId))];
+    await lockCartsForApply(manager, cartIds);
     const current = await this.views.lockForUpdate(manager, cartIds);
     const parked = await this.parking.forAggregates(manager, cartIds);
     const plan = this.gate.plan(versionMap(current), fresh, parked);
