@@ -18,6 +18,23 @@ async function onServer<T>(work: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Ends every session on the database. A connection whose start-up passed the ALLOW_CONNECTIONS
+ * check just before it was turned off may not be listed yet at the first look, and would live
+ * on: so look again until none is left.
+ */
+async function terminateAll(client: Client, name: string): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const { rows } = await client.query<{ ended: boolean }>(
+      'SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = $1',
+      [name],
+    );
+    if (rows.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`sessions on ${name} would not end`);
+}
+
 /** A fresh, empty database of the test's own on the test server. */
 export async function createTestDatabase(prefix: string): Promise<TestDatabase> {
   const name = uniqueName(prefix).toLowerCase();
@@ -29,9 +46,7 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
     setClosed: (closed) =>
       onServer(async (client) => {
         await client.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS ${closed ? 'false' : 'true'}`);
-        if (closed) {
-          await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
-        }
+        if (closed) await terminateAll(client, name);
       }),
     drop: () =>
       onServer((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
