@@ -31,6 +31,12 @@ export const cartQueryEnv = z
     ANTI_ENTROPY_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
     ANTI_ENTROPY_CONFIRM_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
     PARKED_REPAIR_AFTER_MS: z.coerce.number().int().min(100).max(86_400_000).default(5000),
+    PARKED_RETENTION_MS: z.coerce
+      .number()
+      .int()
+      .min(60_000)
+      .max(30 * 86_400_000)
+      .default(86_400_000),
     REPAIR_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(2000),
   })
   .transform((env) => ({
@@ -54,6 +60,8 @@ export const cartQueryEnv = z
       /** A difference counts only if it is still there this long after, at the same write version. */
       confirmMs: env.ANTI_ENTROPY_CONFIRM_MS,
       parkedRepairAfterMs: env.PARKED_REPAIR_AFTER_MS,
+      /** Parked events older than this are forgotten: read repair had their cart's snapshot asked for long before. */
+      parkedRetentionMs: env.PARKED_RETENTION_MS,
       /** Snapshots asked for per second at most, so a rebuild leaves the live stream its lag. */
       ratePerSecond: env.REPAIR_RATE_PER_SECOND,
     },

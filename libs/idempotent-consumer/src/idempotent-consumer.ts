@@ -55,13 +55,15 @@ export class IdempotentConsumer {
 
   /** One bounded batch of ids older than the window; how many went. */
   async prune(sql: SqlExecutor, olderThanMs: number, limit = 10_000): Promise<number> {
-    const rows = (await sql.query(
-      `DELETE FROM processed_events WHERE event_id IN (
+    // Counted by a SELECT: a DELETE's result differs between a pg client and TypeORM.
+    const [row] = (await sql.query(
+      `WITH gone AS (DELETE FROM processed_events WHERE event_id IN (
          SELECT event_id FROM processed_events WHERE processed_at < now() - $1 * interval '1 millisecond' LIMIT $2)
-       RETURNING 1`,
+         RETURNING 1)
+       SELECT count(*)::int AS count FROM gone`,
       [olderThanMs, limit],
-    )) as unknown[];
-    return rows.length;
+    )) as Array<{ count: number }>;
+    return row.count;
   }
 
   private async alreadyProcessed(sql: SqlExecutor, eventIds: string[]): Promise<Set<string>> {

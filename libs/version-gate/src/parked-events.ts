@@ -19,13 +19,33 @@ export class ParkedEvents<E extends VersionedEvent> {
     );
   }
 
-  async forAggregates(sql: SqlExecutor, aggregateIds: string[]): Promise<E[]> {
+  /**
+   * The lowest versions parked for each aggregate, at most `perAggregate` each: enough to fill a
+   * gap once its predecessor comes, without reloading a long queue with every batch. What stays
+   * parked waits for the next event of its aggregate, or for read repair.
+   */
+  async forAggregates(sql: SqlExecutor, aggregateIds: string[], perAggregate = 100): Promise<E[]> {
     if (aggregateIds.length === 0) return [];
     const rows = (await sql.query(
-      'SELECT event FROM parked_events WHERE aggregate_id = ANY($1::uuid[]) ORDER BY aggregate_id, version',
-      [aggregateIds],
+      `SELECT event FROM (
+         SELECT event, aggregate_id, version,
+                row_number() OVER (PARTITION BY aggregate_id ORDER BY version) AS rank
+           FROM parked_events WHERE aggregate_id = ANY($1::uuid[])) p
+        WHERE rank <= $2 ORDER BY aggregate_id, version`,
+      [aggregateIds, perAggregate],
     )) as Array<{ event: E }>;
     return rows.map((row) => row.event);
+  }
+
+  /** Forgets events parked longer than the retention: their cart was repaired by then, or never will be by them. */
+  async expire(sql: SqlExecutor, olderThanMs: number): Promise<number> {
+    // Counted by a SELECT: a DELETE's result differs between a pg client and TypeORM.
+    const [row] = (await sql.query(
+      `WITH gone AS (DELETE FROM parked_events WHERE parked_at < now() - $1 * interval '1 millisecond' RETURNING 1)
+       SELECT count(*)::int AS count FROM gone`,
+      [olderThanMs],
+    )) as Array<{ count: number }>;
+    return row.count;
   }
 
   async remove(sql: SqlExecutor, eventIds: string[]): Promise<void> {

@@ -84,11 +84,12 @@ export class CartViewRepository {
   /** Removes views of carts the write model does not hold; returns how many went. */
   async remove(cartIds: readonly string[]): Promise<number> {
     if (cartIds.length === 0) return 0;
-    const [, count] = (await this.dataSource.query('DELETE FROM cart_views WHERE id = ANY($1::uuid[])', [cartIds])) as [
-      unknown,
-      number,
-    ];
-    return count;
+    // Counted by a SELECT, as everywhere: a DELETE's result differs between pg and TypeORM.
+    const [row] = (await this.dataSource.query(
+      'WITH gone AS (DELETE FROM cart_views WHERE id = ANY($1::uuid[]) RETURNING 1) SELECT count(*)::int AS count FROM gone',
+      [cartIds],
+    )) as Array<{ count: number }>;
+    return row.count;
   }
 
   async count(): Promise<number> {

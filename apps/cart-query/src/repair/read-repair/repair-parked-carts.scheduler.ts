@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ParkedEvents } from '@converge/version-gate';
 import { cartQueryConfig, type CartQueryConfig } from '../../cart-query.config';
 import { SNAPSHOTS_PER_REQUEST } from '../cart-operations.client';
 import { SnapshotRequests } from '../snapshot-requests';
@@ -13,6 +14,7 @@ import { SnapshotRequests } from '../snapshot-requests';
 export class RepairParkedCartsScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ReadRepair');
   private readonly askedAt = new Map<string, number>();
+  private readonly parking = new ParkedEvents();
   private timer?: NodeJS.Timeout;
   private stopped = false;
 
@@ -33,6 +35,8 @@ export class RepairParkedCartsScheduler implements OnApplicationBootstrap, OnApp
 
   /** The carts repaired this time (for tests and logs). */
   async repairOnce(): Promise<string[]> {
+    const expired = await this.parking.expire(this.dataSource, this.config.repair.parkedRetentionMs);
+    if (expired > 0) this.logger.warn(`${expired} parked event(s) older than PARKED_RETENTION_MS forgotten`);
     const after = this.config.repair.parkedRepairAfterMs;
     const now = Date.now();
     for (const [cartId, at] of this.askedAt) if (now - at >= after) this.askedAt.delete(cartId);
