@@ -38,6 +38,7 @@ export const cartQueryEnv = z
       .max(30 * 86_400_000)
       .default(86_400_000),
     REPAIR_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(2000),
+    DEAD_LETTER_MAX_REDRIVES: z.coerce.number().int().min(0).max(100).default(3),
   })
   .transform((env) => ({
     port: env.CART_QUERY_PORT,
@@ -53,6 +54,8 @@ export const cartQueryEnv = z
     sessionWaitMs: env.SESSION_WAIT_MS,
     /** Events applied per read-model transaction at most; 1 is the naive baseline. */
     consumerMaxBatch: env.CONSUMER_MAX_BATCH,
+    /** A dead letter sent again this many times is refused another redrive. */
+    deadLetterMaxRedrives: env.DEAD_LETTER_MAX_REDRIVES,
     repair: {
       cartUrl: env.CART_URL.replace(/\/+$/, ''),
       /** 0: no periodic pass; POST /operations/reconcile still runs one. */

@@ -26,6 +26,9 @@ import { ConsumerLagMetrics } from './metrics/consumer-lag.metrics';
 import { ConsumerMetrics } from './metrics/consumer.metrics';
 import { ParkedEventsMetrics } from './metrics/parked-events.metrics';
 import { GetCartHandler } from './queries/get-cart/get-cart.handler';
+import { DeadLetterStore } from './infrastructure/dead-letter.store';
+import { DeadLettersHttpController } from './operations/dead-letters/dead-letters.http.controller';
+import { RedriveDeadLettersHandler } from './operations/dead-letters/redrive-dead-letters.handler';
 import { CartOperationsClient } from './repair/cart-operations.client';
 import { RepairParkedCartsScheduler } from './repair/read-repair/repair-parked-carts.scheduler';
 import { ReconcileHttpController } from './repair/reconcile/reconcile.http.controller';
@@ -57,6 +60,7 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     ApplyCartEventsKafkaController,
     DigestsHttpController,
     ReconcileHttpController,
+    DeadLettersHttpController,
   ],
   providers: [
     SchemaMigrator,
@@ -97,6 +101,8 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     Reconciler,
     ReconcileScheduler,
     RepairParkedCartsScheduler,
+    DeadLetterStore,
+    RedriveDeadLettersHandler,
   ],
 })
 export class CartQueryModule {}

@@ -6,6 +6,7 @@ import { EVENT_BROKER, type EventBroker, type InboundBatch, type InboundMessage,
 import { ParkedEvents, VersionGate } from '@converge/version-gate';
 import { cartQueryConfig, type CartQueryConfig } from '../../cart-query.config';
 import { CartViewRepository, lockCartsForApply } from '../../infrastructure/cart-view.repository';
+import { DeadLetterStore } from '../../infrastructure/dead-letter.store';
 import { type AppliedVersion, ReadModelSignals } from '../../infrastructure/read-model-signals';
 import { applyCartEvent, type CartView } from '../../read-model/cart-view';
 import { type BatchOutcome, ConsumerStats } from './consumer-stats';
@@ -42,6 +43,7 @@ export class ApplyCartEventsHandler {
     private readonly views: CartViewRepository,
     private readonly signals: ReadModelSignals,
     private readonly stats: ConsumerStats,
+    private readonly deadLetters: DeadLetterStore,
     @Inject(EVENT_BROKER) private readonly broker: EventBroker,
     @Inject(cartQueryConfig.KEY) private readonly config: CartQueryConfig,
   ) {}
@@ -124,15 +126,16 @@ export class ApplyCartEventsHandler {
     };
   }
 
+  /** Recorded for the operator first, then copied to the topic: a retried batch records nothing twice. */
   private async deadLetter(batch: InboundBatch, poison: Poison[]): Promise<void> {
     if (poison.length === 0) return;
-    await this.broker.publish(
-      this.config.deadLetterTopic,
-      poison.map(({ message, reason, detail }) => toDeadLetter(batch.topic, message, reason, detail)),
-    );
+    const letters = poison.map(({ message, reason, detail }) => toDeadLetter(batch.topic, message, reason, detail));
+    await this.deadLetters.record(this.dataSource, letters);
+    await this.broker.publish(this.config.deadLetterTopic, letters);
     for (const { message, reason, detail } of poison) {
       this.logger.warn(
-        `poison message dead-lettered: ${batch.topic}[${message.partition}]@${message.offset} key=${message.key} reason=${reason} (${detail})`,
+        `poison message dead-lettered: ${batch.topic}[${message.partition}]@${message.offset} ` +
+          `key=${loggable(message.key)} reason=${reason} (${detail.slice(0, 200)})`,
       );
     }
   }
@@ -145,6 +148,12 @@ export class ApplyCartEventsHandler {
       );
     }
   }
+}
+
+/** A poison key can be any size: its start and its length, never the whole of it. */
+function loggable(key: string | null): string {
+  if (key === null) return 'none';
+  return key.length <= 64 ? JSON.stringify(key) : `${JSON.stringify(key.slice(0, 64))}…(${key.length} chars)`;
 }
 
 function nothingApplied(): Applied {
