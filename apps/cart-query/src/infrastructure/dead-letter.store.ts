@@ -42,7 +42,9 @@ interface Row {
  * are stored as U+FFFD. The bytes of the value are kept exactly (bytea).
  */
 const storable = (text: string): string =>
-  text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/g, '\uFFFD');
+  text
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+    .replaceAll(String.fromCharCode(0), '\uFFFD');
 
 const toLetter = (row: Row): DeadLetter => ({
   id: row.id,
