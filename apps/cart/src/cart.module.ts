@@ -5,8 +5,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessTokenModule } from '@converge/access-token';
 import { DIGEST_SOURCE, DigestsHttpController, DigestTable } from '@converge/anti-entropy';
-import { brokerReadiness, EVENT_BROKER, type EventBroker, KafkajsEventBroker } from '@converge/kafka';
-import { OUTBOX_RELAY, OutboxRelay } from '@converge/outbox';
+import { EVENT_BROKER, type EventBroker, KafkajsEventBroker } from '@converge/kafka';
+import { OUTBOX_RELAY, OutboxRelay, outboxRelayReadiness } from '@converge/outbox';
 import {
   HealthHttpController,
   MetricsModule,
@@ -68,8 +68,8 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     },
     {
       provide: READINESS_CHECKS,
-      inject: [EVENT_BROKER],
-      useFactory: (broker: EventBroker) => [brokerReadiness(broker)],
+      inject: [OUTBOX_RELAY, EVENT_BROKER],
+      useFactory: (relay: OutboxRelay, broker: EventBroker) => [outboxRelayReadiness(relay, broker)],
     },
     {
       provide: EVENT_BROKER,

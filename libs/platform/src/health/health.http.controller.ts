@@ -1,11 +1,20 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  type HealthIndicatorResult,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
+import { RecentValue } from '../cache/recent-value';
 import { PublicRoute } from '../http/public-route';
 import { shutdownDrain } from '../http/shutdown-drain';
 import { READINESS_CHECKS, type ReadinessCheck } from './readiness-check';
 
 const PROBE_TIMEOUT_MS = 1500;
+/** However often readiness is polled (it needs no token), each dependency is asked at most this often. */
+export const READINESS_CACHE_MS = 1000;
 
 /** Live: the process serves HTTP. Ready: it is not shutting down, and its database and every check the app gave answer. */
 @ApiTags('health')
@@ -19,6 +28,15 @@ export class HealthHttpController {
     @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],
   ) {}
 
+  private readonly recent = new Map<string, RecentValue<HealthIndicatorResult>>();
+
+  /** Draining is answered at once; dependencies from what they said within READINESS_CACHE_MS. */
+  private cached(name: string, probe: () => Promise<HealthIndicatorResult>): () => Promise<HealthIndicatorResult> {
+    const recent = this.recent.get(name) ?? new RecentValue<HealthIndicatorResult>(READINESS_CACHE_MS);
+    this.recent.set(name, recent);
+    return () => recent.get(probe);
+  }
+
   @Get('live')
   @HealthCheck()
   live() {
@@ -30,8 +48,8 @@ export class HealthHttpController {
   ready() {
     return this.health.check([
       () => this.shutdown(),
-      () => this.database.pingCheck('database', { timeout: PROBE_TIMEOUT_MS }),
-      ...this.checks.map((check) => () => this.probe(check)),
+      this.cached('database', () => this.database.pingCheck('database', { timeout: PROBE_TIMEOUT_MS })),
+      ...this.checks.map((check) => this.cached(check.name, () => this.probe(check))),
     ]);
   }
 

@@ -29,6 +29,7 @@ describe('ScrapeSource', () => {
       },
       logger,
       20,
+      0,
     );
     await expect(source.value()).resolves.toBeUndefined();
     const next = source.value();
@@ -39,5 +40,14 @@ describe('ScrapeSource', () => {
     answer(6);
     await expect(after).resolves.toBe(6);
     expect(reads).toBe(2);
+  });
+
+  it('answers a value read within the last second again, however often it is scraped', async () => {
+    let reads = 0;
+    const source = new ScrapeSource<number>('backlog', async () => ++reads, logger);
+    const values = await Promise.all(Array.from({ length: 20 }, () => source.value()));
+    expect(new Set(values)).toEqual(new Set([1]));
+    await expect(source.value()).resolves.toBe(1);
+    expect(reads).toBe(1);
   });
 });

@@ -1,7 +1,11 @@
 import { Logger } from '@nestjs/common';
+import { RecentValue } from '../cache/recent-value';
 
 /** Well inside Prometheus' default 10 s scrape timeout, so the rest of the scrape still answers. */
 export const SCRAPE_READ_TIMEOUT_MS = 2000;
+
+/** /metrics needs no token: a gauge read from the database or Kafka is read at most once a second. */
+export const SCRAPE_FRESH_MS = 1000;
 
 /**
  * A value read at scrape time from a dependency that may be down or slow (Kafka, the database).
@@ -11,16 +15,21 @@ export const SCRAPE_READ_TIMEOUT_MS = 2000;
  */
 export class ScrapeSource<T> {
   private pending?: Promise<T>;
+  private readonly recent: RecentValue<T>;
 
+  /** `freshForMs`: a value read that recently is answered again, so scrapes cannot load the source. */
   constructor(
     private readonly what: string,
     private readonly read: () => Promise<T>,
     private readonly logger: Logger,
     private readonly timeoutMs = SCRAPE_READ_TIMEOUT_MS,
-  ) {}
+    freshForMs = SCRAPE_FRESH_MS,
+  ) {
+    this.recent = new RecentValue<T>(freshForMs);
+  }
 
   async value(): Promise<T | undefined> {
-    this.pending ??= this.read().finally(() => (this.pending = undefined));
+    this.pending ??= this.recent.get(this.read).finally(() => (this.pending = undefined));
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
