@@ -13,9 +13,10 @@ async function bootstrap(): Promise<void> {
     title: 'converge · Cart-Query',
     description: 'Read side: a read model fed by cart events, with read-your-writes session tokens.',
     logLevel: config.logLevel,
+    limits: config.http,
   });
   const logger = new Logger('CartQuery');
-  closeOnSignal(app, logger, config.shutdownDrainMs);
+  closeOnSignal(app, logger, config.shutdownDrainMs, config.http.shutdownDeadlineMs);
   await app.init();
   const broker = app.get<EventBroker>(EVENT_BROKER);
   await broker.ensureTopics(cartEventTopics(config.eventsTopic));

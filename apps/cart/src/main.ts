@@ -13,9 +13,10 @@ async function bootstrap(): Promise<void> {
     title: 'converge · Cart',
     description: 'Write side: carts change here, in one transaction with their outbox events.',
     logLevel: config.logLevel,
+    limits: config.http,
   });
   const logger = new Logger('Cart');
-  closeOnSignal(app, logger, config.shutdownDrainMs);
+  closeOnSignal(app, logger, config.shutdownDrainMs, config.http.shutdownDeadlineMs);
   await app.listen(config.port, '0.0.0.0');
   // Writes do not need Kafka (they land in the outbox), so the topic is made without blocking them.
   void ensureEventTopics(app.get<EventBroker>(EVENT_BROKER), config.eventsTopic, logger);

@@ -1,4 +1,5 @@
 export * from './config/env-config';
+export * from './config/http-server-config';
 export * from './errors/app-error';
 export * from './errors/database-unavailable';
 export * from './http/error-body';
@@ -22,3 +23,4 @@ export * from './metrics/metrics.http.controller';
 export * from './http/public-route';
 export * from './http/request-header';
 export * from './http/entity-tag';
+export * from './cache/recent-value';

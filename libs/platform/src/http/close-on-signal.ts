@@ -1,12 +1,14 @@
+import type { Server } from 'node:http';
 import { INestApplication, Logger } from '@nestjs/common';
 import { shutdownDrain } from './shutdown-drain';
 
 /**
  * On SIGTERM or SIGINT: drain for `drainMs` (not ready, still serving what arrives), then stop
  * taking requests, let in-flight work and shutdown hooks finish (consumers commit and leave their
- * group), and exit 0 so supervisors see a clean stop.
+ * group), and exit 0 so supervisors see a clean stop. A connection still open `deadlineMs` after
+ * the drain (a client sending nothing) is closed, so a stop never waits on a client.
  */
-export function closeOnSignal(app: INestApplication, logger: Logger, drainMs: number): void {
+export function closeOnSignal(app: INestApplication, logger: Logger, drainMs: number, deadlineMs: number): void {
   let closing = false;
   const close = (signal: NodeJS.Signals) => {
     if (closing) return;
@@ -14,7 +16,13 @@ export function closeOnSignal(app: INestApplication, logger: Logger, drainMs: nu
     shutdownDrain.begin();
     logger.log(`${signal} received: draining for ${drainMs} ms, then shutting down`);
     new Promise((resolve) => setTimeout(resolve, drainMs))
-      .then(() => app.close())
+      .then(() => {
+        setTimeout(() => {
+          logger.warn(`shutdown deadline of ${deadlineMs} ms passed: closing the connections still open`);
+          (app.getHttpServer() as Server).closeAllConnections();
+        }, deadlineMs).unref();
+        return app.close();
+      })
       .then(
         () => process.exit(0),
         (error: unknown) => {

@@ -2,6 +2,8 @@ import { Body, Controller, Get, Module, Param, Post } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { IsInt, Min } from 'class-validator';
+import { z } from 'zod';
+import { httpServerLimits, httpServerVars } from '../config/http-server-config';
 import { createHttpApp } from '../http/create-http-app';
 import { routeLabel, UNMATCHED_ROUTE } from './http-metrics';
 import { MetricsModule } from './metrics.module';
@@ -43,7 +45,8 @@ describe('HTTP request metrics on the Fastify app', () => {
   beforeAll(async () => {
     // Swagger UI's static files pull in an ESM-only package Jest cannot load; the docs are not under test.
     jest.spyOn(SwaggerModule, 'setup').mockImplementation(() => undefined);
-    app = await createHttpApp(ProbeModule, { title: 't', description: 'd', logLevel: 'error' });
+    const limits = httpServerLimits(z.object(httpServerVars).parse({}));
+    app = await createHttpApp(ProbeModule, { title: 't', description: 'd', logLevel: 'error', limits });
     await app.init();
   });
   afterAll(() => app?.close());
