@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { Cleanup } from '../support/cleanup';
-import { freePort, ServiceProcess } from '../support/service-process';
+import { ServiceProcess } from '../support/service-process';
 import { createTestDatabase } from '../support/test-database';
 import { bearer, testKafkaBrokers, testSecretsEnv } from '../support/test-env';
 

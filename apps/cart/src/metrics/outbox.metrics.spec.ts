@@ -73,7 +73,11 @@ describe('OutboxMetrics', () => {
     relay.pending = async () => {
       throw new Error('connection refused');
     };
+    // A second later: the value read before is no longer fresh, so the scrape reads again.
+    const later = Date.now() + 1500;
+    jest.spyOn(Date, 'now').mockImplementation(() => later);
     await expect(registry.metrics()).resolves.toContain('converge_outbox_backlog 4');
+    jest.mocked(Date.now).mockRestore();
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('connection refused'));
     warn.mockRestore();
   });

@@ -8,7 +8,7 @@ export class RecentValue<T> {
 
   constructor(
     private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   get(compute: () => Promise<T>): Promise<T> {
