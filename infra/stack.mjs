@@ -10,13 +10,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const infra = join(root, 'infra', 'infra.sh');
 
 // Local use only: fixed development keys (infra/local-secrets.json, which `npm run token` and
-// docker-compose's fallbacks share), announced so nobody mistakes them for real ones.
+// docker-compose.development.yml share), announced so nobody mistakes them for real ones. The
+// services accept them only with CONVERGE_ENV=development, which is said here explicitly.
 const env = { ...process.env };
 const localSecrets = JSON.parse(readFileSync(join(root, 'infra', 'local-secrets.json'), 'utf8'));
 for (const [name, value] of Object.entries(localSecrets)) {
   if (env[name]) continue;
   env[name] = value;
-  process.stderr.write(`[stack] ${name} not set: using the local development key\n`);
+  env.CONVERGE_ENV ??= 'development';
+  process.stderr.write(`[stack] ${name} not set: using the local development key (CONVERGE_ENV=${env.CONVERGE_ENV})\n`);
 }
 
 const kafkaWasRunning = (() => {

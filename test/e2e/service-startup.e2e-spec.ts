@@ -96,6 +96,11 @@ describe('both services start on real infrastructure', () => {
   });
 
   it.each([
+    [
+      'the public development key without CONVERGE_ENV=development',
+      { AUTH_JWT_SECRET: 'converge-local-development-only-access-token-secret' },
+      'AUTH_JWT_SECRET is the public development key of infra/local-secrets.json',
+    ],
     ['SESSION_TOKEN_SECRET', { SESSION_TOKEN_SECRET: 'too-short' }, 'SESSION_TOKEN_SECRET must be at least 32 bytes'],
     ['AUTH_JWT_SECRET', { AUTH_JWT_SECRET: 'too-short' }, 'AUTH_JWT_SECRET must be at least 32 bytes'],
     ['missing AUTH_JWT_SECRET', { AUTH_JWT_SECRET: undefined }, 'AUTH_JWT_SECRET is required'],
@@ -113,6 +118,14 @@ describe('both services start on real infrastructure', () => {
     expect(result.stderr).toContain(message);
     expect(result.stderr).not.toContain(TEST_SESSION_SECRET);
     expect(result.stderr).not.toContain(TEST_AUTH_SECRET);
+  });
+
+  it('accepts the public development keys when CONVERGE_ENV=development is said', async () => {
+    const local = { SESSION_TOKEN_SECRET: 'converge-local-development-only-session-secret' };
+    const env = { ...baseEnv(), ...local, CART_DATABASE_URL: cartDb.url, CONVERGE_ENV: 'development' };
+    const service = await ServiceProcess.start('cart', env);
+    services.push(service);
+    expect((await fetch(`${service.url}/health/ready`)).status).toBe(200);
   });
 });
 

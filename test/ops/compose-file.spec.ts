@@ -13,6 +13,7 @@ const SERVICE_SCHEMAS: Record<string, z.ZodTypeAny> = { cart: cartEnv, 'cart-que
 
 describe('docker-compose.yml', () => {
   const compose = loadComposeFile();
+  const developmentFile = loadComposeFile(join(REPO_ROOT, 'docker-compose.development.yml'));
 
   describe.each(Object.entries(SERVICE_SCHEMAS))('the %s service', (name, schema) => {
     const environment = environmentOf(compose.services[name] ?? {});
@@ -27,9 +28,19 @@ describe('docker-compose.yml', () => {
       expect(Object.keys(environment).filter((variable) => !known.includes(variable))).toEqual([]);
     });
 
-    it('gives values the service accepts, with no variable set on the host', () => {
+    it('falls back to no secret: with no variable set on the host, the service refuses exactly its two keys', () => {
       const parsed = schema.safeParse(environment);
+      const refused = parsed.success ? [] : parsed.error.issues.map((issue) => issue.path.join('.'));
+      expect(refused.sort()).toEqual(['AUTH_JWT_SECRET', 'SESSION_TOKEN_SECRET']);
+    });
+
+    it('gives values the service accepts with docker-compose.development.yml, which says CONVERGE_ENV=development', () => {
+      const development = environmentOf(developmentFile.services[name] ?? {});
+      expect(development.CONVERGE_ENV).toBe('development');
+      const parsed = schema.safeParse({ ...environment, ...development });
       expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
+      // Without it, the same public keys are refused.
+      expect(schema.safeParse({ ...environment, ...development, CONVERGE_ENV: 'production' }).success).toBe(false);
     });
   });
 

@@ -51,6 +51,7 @@ export class TestStack {
     const firstCartPort = await freePort();
     const stack = new TestStack(cartDb, queryDb, topic, groupId, {
       KAFKA_BROKERS: brokers,
+      CONVERGE_ENV: 'development',
       ...testSecretsEnv(),
       CART_EVENTS_TOPIC: topic,
       CART_QUERY_GROUP_ID: groupId,

@@ -4,6 +4,8 @@ import {
   kafkaBrokersVar,
   logLevelVar,
   shutdownDrainMsVar,
+  convergeEnvVar,
+  refuseDevelopmentKeys,
   httpServerLimits,
   httpServerVars,
   parseEnv,
@@ -20,6 +22,7 @@ export const cartQueryEnv = z
     CART_QUERY_PORT: portVar(3001),
     CART_QUERY_DATABASE_URL: postgresUrlVar('postgres://postgres@127.0.0.1:5432/cart_query'),
     KAFKA_BROKERS: kafkaBrokersVar,
+    CONVERGE_ENV: convergeEnvVar,
     SESSION_TOKEN_SECRET: sessionTokenSecretVar,
     AUTH_JWT_SECRET: authJwtSecretVar,
     LOG_LEVEL: logLevelVar,
@@ -43,6 +46,7 @@ export const cartQueryEnv = z
     REPAIR_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(2000),
     DEAD_LETTER_MAX_REDRIVES: z.coerce.number().int().min(0).max(100).default(3),
   })
+  .superRefine((env, ctx) => refuseDevelopmentKeys(env, ctx, ['SESSION_TOKEN_SECRET', 'AUTH_JWT_SECRET']))
   .transform((env) => ({
     port: env.CART_QUERY_PORT,
     databaseUrl: env.CART_QUERY_DATABASE_URL,

@@ -4,6 +4,8 @@ import {
   kafkaBrokersVar,
   logLevelVar,
   shutdownDrainMsVar,
+  convergeEnvVar,
+  refuseDevelopmentKeys,
   httpServerLimits,
   httpServerVars,
   parseEnv,
@@ -20,6 +22,7 @@ export const cartEnv = z
     CART_PORT: portVar(3000),
     CART_DATABASE_URL: postgresUrlVar('postgres://postgres@127.0.0.1:5432/cart'),
     KAFKA_BROKERS: kafkaBrokersVar,
+    CONVERGE_ENV: convergeEnvVar,
     SESSION_TOKEN_SECRET: sessionTokenSecretVar,
     AUTH_JWT_SECRET: authJwtSecretVar,
     LOG_LEVEL: logLevelVar,
@@ -31,6 +34,7 @@ export const cartEnv = z
     OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
     OUTBOX_RETENTION_MS: z.coerce.number().int().min(0).default(3_600_000),
   })
+  .superRefine((env, ctx) => refuseDevelopmentKeys(env, ctx, ['SESSION_TOKEN_SECRET', 'AUTH_JWT_SECRET']))
   .transform((env) => ({
     port: env.CART_PORT,
     databaseUrl: env.CART_DATABASE_URL,

@@ -1,5 +1,6 @@
 export * from './config/env-config';
 export * from './config/http-server-config';
+export * from './config/development-keys';
 export * from './errors/app-error';
 export * from './errors/database-unavailable';
 export * from './http/error-body';
