@@ -57,6 +57,20 @@ module.exports = {
       to: { path: '^(libs|apps)/', pathNot: '^libs/backoff/' },
     },
     {
+      name: 'contracts-is-a-leaf',
+      comment: 'The language both services speak depends on no mechanism of ours.',
+      severity: 'error',
+      from: { path: '^libs/contracts/' },
+      to: { path: '^(libs|apps)/', pathNot: '^libs/contracts/' },
+    },
+    {
+      name: 'anti-entropy-compares-trees-only',
+      comment: 'Digest trees over SQL and HTTP: it knows no broker, outbox, gate or cart contract.',
+      severity: 'error',
+      from: { path: '^libs/anti-entropy/' },
+      to: { path: '^libs/(kafka|outbox|version-gate|idempotent-consumer|session-token|contracts)/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

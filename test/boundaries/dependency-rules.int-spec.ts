@@ -20,6 +20,8 @@ const PLANTED: Record<string, string> = {
   'libs/platform/src/topics.ts': "export { CART_EVENTS_TOPIC } from '@converge/contracts';\n",
   'libs/outbox/src/relay.ts': "export { backoffDelayMs } from '@converge/kafka';\n",
   'apps/cart-query/src/signals.ts': "export { delay } from '../../../libs/backoff/src/backoff';\n",
+  'libs/contracts/src/digest.ts': "export { UUID_PATTERN } from '@converge/platform';\n",
+  'libs/anti-entropy/src/index.ts': "export { CART_EVENTS_TOPIC } from '@converge/contracts';\n",
 };
 
 interface Violation {
@@ -59,6 +61,8 @@ describe('the dependency rules of npm run lint', () => {
         'backoff-lives-in-its-own-lib: libs/kafka/src/index.ts → libs/kafka/src/backoff.ts',
         'backoff-through-its-index: apps/cart-query/src/signals.ts → libs/backoff/src/backoff.ts',
         'backoff-is-a-leaf: libs/backoff/src/index.ts → libs/platform/src/index.ts',
+        'contracts-is-a-leaf: libs/contracts/src/digest.ts → libs/platform/src/index.ts',
+        'anti-entropy-compares-trees-only: libs/anti-entropy/src/index.ts → libs/contracts/src/index.ts',
       ]),
     );
   });
