@@ -3,11 +3,11 @@
 // by snapshots from Cart, rate-limited by its REPAIR_RATE_PER_SECOND. Signs an operator token with
 // AUTH_JWT_SECRET, or the local development key `npm start` uses.
 import { AccessTokenIssuer, OPERATE_SCOPE } from '@converge/access-token';
-import { signingSecret } from './signing-secret';
+import { signingSecret, tokenPolicy } from './signing-secret';
 
 async function main(): Promise<number> {
   const url = (process.argv[2] ?? process.env.CART_QUERY_URL ?? 'http://127.0.0.1:3001').replace(/\/+$/, '');
-  const token = new AccessTokenIssuer(signingSecret()).issue('operator', 600, [OPERATE_SCOPE]);
+  const token = new AccessTokenIssuer(signingSecret(), tokenPolicy()).issue('operator', 600, [OPERATE_SCOPE]);
   const started = performance.now();
   const response = await fetch(`${url}/operations/reconcile`, {
     method: 'POST',

@@ -3,7 +3,7 @@
 // an identity provider when calling the services by hand.
 import { parseArgs } from 'node:util';
 import { AccessTokenIssuer, DEFAULT_ACCESS_TOKEN_TTL_SECONDS } from '@converge/access-token';
-import { signingSecret } from './signing-secret';
+import { signingSecret, tokenPolicy } from './signing-secret';
 
 function main(): number {
   const { values, positionals } = parseArgs({
@@ -19,7 +19,9 @@ function main(): number {
     return 2;
   }
   try {
-    process.stdout.write(`${new AccessTokenIssuer(signingSecret()).issue(positionals[0], ttl, values.scope)}\n`);
+    process.stdout.write(
+      `${new AccessTokenIssuer(signingSecret(), tokenPolicy()).issue(positionals[0], ttl, values.scope)}\n`,
+    );
     return 0;
   } catch {
     process.stderr.write('the owner must be 1-128 printable characters, without surrounding blanks\n');

@@ -51,6 +51,7 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     AccessTokenModule.forRoot({
       configKey: cartQueryConfig.KEY,
       secret: (config: CartQueryConfig) => config.authJwtSecret,
+      policy: (config: CartQueryConfig) => config.accessTokens,
     }),
   ],
   controllers: [

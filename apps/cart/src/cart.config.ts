@@ -13,6 +13,8 @@ import {
   postgresUrlVar,
   sessionTokenSecretVar,
   authJwtSecretVar,
+  accessTokenPolicyOf,
+  accessTokenPolicyVars,
   topicVar,
 } from '@converge/platform';
 import { CART_EVENTS_TOPIC } from '@converge/contracts';
@@ -25,6 +27,7 @@ export const cartEnv = z
     CONVERGE_ENV: convergeEnvVar,
     SESSION_TOKEN_SECRET: sessionTokenSecretVar,
     AUTH_JWT_SECRET: authJwtSecretVar,
+    ...accessTokenPolicyVars,
     LOG_LEVEL: logLevelVar,
     SHUTDOWN_DRAIN_MS: shutdownDrainMsVar,
     ...httpServerVars,
@@ -41,6 +44,7 @@ export const cartEnv = z
     kafkaBrokers: env.KAFKA_BROKERS,
     sessionTokenSecret: env.SESSION_TOKEN_SECRET,
     authJwtSecret: env.AUTH_JWT_SECRET,
+    accessTokens: accessTokenPolicyOf(env),
     logLevel: env.LOG_LEVEL,
     shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
     http: httpServerLimits(env),

@@ -46,7 +46,11 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     }),
     TerminusModule,
     MetricsModule,
-    AccessTokenModule.forRoot({ configKey: cartConfig.KEY, secret: (config: CartConfig) => config.authJwtSecret }),
+    AccessTokenModule.forRoot({
+      configKey: cartConfig.KEY,
+      secret: (config: CartConfig) => config.authJwtSecret,
+      policy: (config: CartConfig) => config.accessTokens,
+    }),
   ],
   controllers: [
     HealthHttpController,

@@ -59,6 +59,14 @@ describe('AccessTokenVerifier', () => {
     expect(problemOf(header)).toBe('ACCESS_TOKEN_INVALID/malformed');
   });
 
+  it('takes the issuer, audience and longest lifetime it is configured with', () => {
+    const strict = new AccessTokenVerifier(SECRET, { issuer: 'idp', audience: 'cart', maxLifetimeSeconds: 600 });
+    const token = new AccessTokenIssuer(SECRET, { issuer: 'idp', audience: 'cart' });
+    expect(strict.verify(`Bearer ${token.issue('alice', 600)}`)).toEqual({ owner: 'alice', scopes: [] });
+    expect(() => strict.verify(`Bearer ${token.issue('alice', 601)}`)).toThrow(AccessTokenError);
+    expect(() => strict.verify(`Bearer ${issuer.issue('alice', 60)}`)).toThrow(AccessTokenError);
+  });
+
   it('refuses an expired token as expired, and tolerates only a few seconds of clock skew', () => {
     expect(problemOf(`Bearer ${issuer.issue('alice', -60)}`)).toBe('ACCESS_TOKEN_EXPIRED/expired');
     expect(problemOf(`Bearer ${issuer.issue('alice', -2)}`)).toBe('accepted');
@@ -91,6 +99,13 @@ describe('AccessTokenVerifier', () => {
     ],
     ['with an overlong sub', () => signed({ alg: 'HS256', typ: 'JWT' }, { sub: 'a'.repeat(129), exp: inAnHour() })],
     ['not yet valid', () => signed({ alg: 'HS256', typ: 'JWT' }, { sub: 'alice', exp: inAnHour(), nbf: inAnHour() })],
+    ['for another audience', () => new AccessTokenIssuer(SECRET, { audience: 'billing' }).issue('alice')],
+    ['from another issuer', () => new AccessTokenIssuer(SECRET, { issuer: 'elsewhere' }).issue('alice')],
+    ['living longer than a day', () => issuer.issue('alice', 24 * 3600 + 60)],
+    [
+      'without iat',
+      () => signed({ alg: 'HS256', typ: 'JWT' }, { sub: 'alice', exp: inAnHour(), iss: 'converge', aud: 'converge' }),
+    ],
     [
       'with a tampered payload',
       () => {

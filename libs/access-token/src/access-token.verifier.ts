@@ -14,19 +14,36 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
 interface Claims {
   sub?: unknown;
   exp?: unknown;
+  iat?: unknown;
   scope?: unknown;
 }
 
+/** Whose tokens, for whom, and how long one may live: a token signed for another service, or for a year, is refused. */
+export interface AccessTokenPolicy {
+  issuer: string;
+  audience: string;
+  maxLifetimeSeconds: number;
+}
+
+export const DEFAULT_ACCESS_TOKEN_POLICY: AccessTokenPolicy = {
+  issuer: 'converge',
+  audience: 'converge',
+  maxLifetimeSeconds: 24 * 3600,
+};
+
 /**
- * Verifies `Authorization: Bearer <JWT>`: HS256 with the shared secret, an `exp` that has not
- * passed, and a `sub` that is a valid owner. A plain class, so tests use it without Nest.
+ * Verifies `Authorization: Bearer <JWT>`: HS256 with the shared secret, the policy's `iss` and
+ * `aud`, an `iat` and an `exp` that has not passed and lies within the policy's lifetime of it,
+ * and a `sub` that is a valid owner. A plain class, so tests use it without Nest.
  */
 export class AccessTokenVerifier {
   /** A key object made once: given a string, jsonwebtoken derives one per call, at ~70× the cost of the check. */
   private readonly key: KeyObject;
+  private readonly policy: AccessTokenPolicy;
 
-  constructor(secret: string) {
+  constructor(secret: string, policy: Partial<AccessTokenPolicy> = {}) {
     this.key = createSecretKey(Buffer.from(secret, 'utf8'));
+    this.policy = { ...DEFAULT_ACCESS_TOKEN_POLICY, ...policy };
   }
 
   /** The header's value as received; the guard has already refused a repeated header. */
@@ -36,7 +53,8 @@ export class AccessTokenVerifier {
     const token = BEARER.exec(authorization)?.[1];
     if (token === undefined) throw new AccessTokenError('malformed');
     const claims = this.claims(token);
-    if (typeof claims.exp !== 'number') throw new AccessTokenError('invalid');
+    if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') throw new AccessTokenError('invalid');
+    if (claims.exp - claims.iat > this.policy.maxLifetimeSeconds) throw new AccessTokenError('invalid');
     const owner = ownerSchema.safeParse(claims.sub);
     if (!owner.success) throw new AccessTokenError('invalid');
     if (claims.scope !== undefined && typeof claims.scope !== 'string') throw new AccessTokenError('invalid');
@@ -48,6 +66,8 @@ export class AccessTokenVerifier {
       const claims = verify(token, this.key, {
         algorithms: [ACCESS_TOKEN_ALGORITHM],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        issuer: this.policy.issuer,
+        audience: this.policy.audience,
       });
       // A JWT's payload may be any JSON; only an object carries claims.
       return typeof claims === 'object' ? (claims as Claims) : {};

@@ -23,7 +23,7 @@ export class CartOperationsClient {
   private token?: { value: string; renewAt: number };
 
   constructor(@Inject(cartQueryConfig.KEY) private readonly config: CartQueryConfig) {
-    this.issuer = new AccessTokenIssuer(config.authJwtSecret);
+    this.issuer = new AccessTokenIssuer(config.authJwtSecret, config.accessTokens);
     this.digests = new HttpDigestSource(config.repair.cartUrl, () => this.authorization());
   }
 

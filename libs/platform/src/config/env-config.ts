@@ -71,3 +71,27 @@ export function parseEnv<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessE
   const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'} ${issue.message}`);
   throw new InvalidConfigError(problems);
 }
+
+/** Which access tokens the services accept: their `iss`, their `aud`, and their longest lifetime (exp − iat). */
+export const accessTokenPolicyVars = {
+  AUTH_JWT_ISSUER: z.string().min(1).max(200).default('converge'),
+  AUTH_JWT_AUDIENCE: z.string().min(1).max(200).default('converge'),
+  AUTH_JWT_MAX_LIFETIME_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .default(86_400),
+};
+
+export function accessTokenPolicyOf(env: {
+  AUTH_JWT_ISSUER: string;
+  AUTH_JWT_AUDIENCE: string;
+  AUTH_JWT_MAX_LIFETIME_SECONDS: number;
+}): { issuer: string; audience: string; maxLifetimeSeconds: number } {
+  return {
+    issuer: env.AUTH_JWT_ISSUER,
+    audience: env.AUTH_JWT_AUDIENCE,
+    maxLifetimeSeconds: env.AUTH_JWT_MAX_LIFETIME_SECONDS,
+  };
+}
