@@ -503,6 +503,16 @@ describe('Cart write API', () => {
       await expectRefused(cart, () => api.setItemQuantity(cart, 'ABSENT', { quantity: 0 }), 404, 'LINE_NOT_FOUND');
     });
 
+    it('answers 422 CART_VERSION_LIMIT to any change of a cart at the highest version, not a 500', async () => {
+      const id = await api.newCart();
+      await api.addItem(id, { sku: 'A', quantity: 1 });
+      await database.setVersion(id, 2 ** 31 - 1);
+      await expectRefused(id, () => api.addItem(id, { sku: 'B', quantity: 1 }), 422, 'CART_VERSION_LIMIT');
+      await expectRefused(id, () => api.setItemQuantity(id, 'A', { quantity: 2 }), 422, 'CART_VERSION_LIMIT');
+      await expectRefused(id, () => api.removeItem(id, 'A'), 422, 'CART_VERSION_LIMIT');
+      await expectRefused(id, () => api.clearCart(id), 422, 'CART_VERSION_LIMIT');
+    });
+
     it('answers 422 LINE_QUANTITY_LIMIT when a line would exceed 1000, and accepts exactly 1000', async () => {
       await expectRefused(cart, () => api.addItem(cart, { sku: 'A', quantity: 1000 }), 422, 'LINE_QUANTITY_LIMIT');
       const id = await api.newCart();

@@ -29,6 +29,11 @@ export class CartWriteDatabase {
     return this.client.end();
   }
 
+  /** Puts a cart at a version no test could reach by writing (the highest one, say). */
+  async setVersion(cartId: string, version: number): Promise<void> {
+    await this.client.query('UPDATE carts SET version = $2 WHERE id = $1', [cartId, version]);
+  }
+
   /** Rows in the whole database: a rejected request must add none, whichever cart it named. */
   async totals(): Promise<{ carts: number; outbox: number }> {
     const { rows } = await this.client.query<{ carts: string; outbox: string }>(

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { MAX_CART_LINES, MAX_LINE_QUANTITY, MAX_OWNER_LENGTH, OWNER_PATTERN, SKU_PATTERN } from './cart-rules';
+import {
+  MAX_CART_LINES,
+  MAX_CART_VERSION,
+  MAX_LINE_QUANTITY,
+  MAX_OWNER_LENGTH,
+  OWNER_PATTERN,
+  SKU_PATTERN,
+} from './cart-rules';
 
 export const CART_EVENTS_TOPIC = 'cart.events';
 export const CART_EVENTS_DEAD_LETTER_TOPIC = 'cart.events.dlq';
@@ -23,11 +30,7 @@ const lineQuantity = z.number().int().min(1).max(MAX_LINE_QUANTITY);
 const envelope = {
   eventId: z.string().uuid(),
   cartId: z.string().uuid(),
-  version: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1),
+  version: z.number().int().min(0).max(MAX_CART_VERSION),
   occurredAt: z.string().datetime({ offset: true }),
   schemaVersion: z.literal(CART_EVENT_SCHEMA_VERSION),
 };

@@ -1,5 +1,5 @@
 import { AppError, ErrorKind } from '@converge/platform';
-import { MAX_CART_LINES, MAX_LINE_QUANTITY, SKU_PATTERN } from '@converge/contracts';
+import { MAX_CART_LINES, MAX_CART_VERSION, MAX_LINE_QUANTITY, SKU_PATTERN } from '@converge/contracts';
 
 export class CartNotFoundError extends AppError {
   readonly code = 'CART_NOT_FOUND';
@@ -59,6 +59,17 @@ export class CartLineLimitError extends AppError {
 
   constructor(readonly cartId: string) {
     super(`Cart ${cartId} already holds ${MAX_CART_LINES} lines, the most a cart may hold`);
+  }
+}
+
+/** A cart changed two billion times takes no more changes: a clear refusal, not an integer overflow. */
+export class CartVersionLimitError extends AppError {
+  readonly code = 'CART_VERSION_LIMIT';
+  readonly kind: ErrorKind = 'unprocessable';
+  readonly retriable = false;
+
+  constructor(readonly cartId: string) {
+    super(`Cart ${cartId} is at version ${MAX_CART_VERSION}, the highest a cart may reach`);
   }
 }
 

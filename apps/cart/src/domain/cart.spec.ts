@@ -1,8 +1,9 @@
-import { cartEventSchema, MAX_CART_LINES, MAX_LINE_QUANTITY } from '@converge/contracts';
+import { cartEventSchema, MAX_CART_LINES, MAX_CART_VERSION, MAX_LINE_QUANTITY } from '@converge/contracts';
 import { Cart, type CartLine } from './cart';
 import {
   CartLineLimitError,
   CartNotFoundError,
+  CartVersionLimitError,
   InvalidQuantityError,
   InvalidSkuError,
   LineNotFoundError,
@@ -320,5 +321,16 @@ describe('Cart', () => {
       const { cart, event } = Cart.create(CART_ID, OWNER, NOW);
       expect(cart.takeChange()).toEqual({ version: 0, updatedAt: NOW, upserted: [], removed: [], events: [event] });
     });
+  });
+
+  it('refuses every change to a cart at the highest version with CART_VERSION_LIMIT, changing nothing', () => {
+    const top = () => cartWith([{ sku: 'A', quantity: 1 }], MAX_CART_VERSION);
+    expectRejected(top(), (cart) => cart.addItem('A', 1, NOW), CartVersionLimitError);
+    expectRejected(top(), (cart) => cart.setItemQuantity('A', 2, NOW), CartVersionLimitError);
+    expectRejected(top(), (cart) => cart.removeItem('A', NOW), CartVersionLimitError);
+    expectRejected(top(), (cart) => cart.clear(NOW), CartVersionLimitError);
+    expect(cartWith([{ sku: 'A', quantity: 1 }], MAX_CART_VERSION - 1).addItem('A', 1, NOW).version).toBe(
+      MAX_CART_VERSION,
+    );
   });
 });

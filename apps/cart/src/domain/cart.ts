@@ -4,12 +4,14 @@ import {
   type CartEvent,
   type CartEventOf,
   MAX_CART_LINES,
+  MAX_CART_VERSION,
   MAX_LINE_QUANTITY,
   SKU_PATTERN,
 } from '@converge/contracts';
 import {
   CartLineLimitError,
   CartNotFoundError,
+  CartVersionLimitError,
   InvalidQuantityError,
   InvalidSkuError,
   LineNotFoundError,
@@ -142,6 +144,7 @@ export class Cart {
 
   /** Adds to the sku's line, creating it when absent. */
   addItem(sku: string, quantity: number, now: Date): CartEventOf<'ItemAdded'> {
+    this.requireRoomForVersion();
     requireSku(sku);
     requireQuantity(quantity, 1);
     const lineQuantity = this.quantityOf(sku) + quantity;
@@ -157,6 +160,7 @@ export class Cart {
    * Setting the quantity a line already has is still a change: a new version and an event.
    */
   setItemQuantity(sku: string, quantity: number, now: Date): CartEventOf<'ItemQuantitySet'> {
+    this.requireRoomForVersion();
     requireSku(sku);
     requireQuantity(quantity, 0);
     if (quantity === 0) this.requireLine(sku);
@@ -166,6 +170,7 @@ export class Cart {
   }
 
   removeItem(sku: string, now: Date): CartEventOf<'ItemRemoved'> {
+    this.requireRoomForVersion();
     requireSku(sku);
     this.requireLine(sku);
     this.setLine(sku, 0);
@@ -178,6 +183,7 @@ export class Cart {
    */
   clear(now: Date): CartEventOf<'CartCleared'> | undefined {
     if (this.lines.size === 0) return undefined;
+    this.requireRoomForVersion();
     for (const sku of [...this.lines.keys()]) this.setLine(sku, 0);
     return this.raise({ ...this.advance(now), type: 'CartCleared', payload: {} });
   }
@@ -210,6 +216,10 @@ export class Cart {
 
   private requireLine(sku: string): void {
     if (!this.lines.has(sku)) throw new LineNotFoundError(this.id, sku);
+  }
+
+  private requireRoomForVersion(): void {
+    if (this.currentVersion >= MAX_CART_VERSION) throw new CartVersionLimitError(this.id);
   }
 
   private requireRoomForLine(): void {
