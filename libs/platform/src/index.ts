@@ -25,3 +25,4 @@ export * from './http/public-route';
 export * from './http/request-header';
 export * from './http/entity-tag';
 export * from './cache/recent-value';
+export * from './tasks/repeating-task';

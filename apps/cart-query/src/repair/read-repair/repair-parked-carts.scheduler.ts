@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { RepeatingTask } from '@converge/platform';
 import { ParkedEvents } from '@converge/version-gate';
 import { cartQueryConfig, type CartQueryConfig } from '../../cart-query.config';
 import { SNAPSHOTS_PER_REQUEST } from '../cart-operations.client';
@@ -15,22 +16,23 @@ export class RepairParkedCartsScheduler implements OnApplicationBootstrap, OnApp
   private readonly logger = new Logger('ReadRepair');
   private readonly askedAt = new Map<string, number>();
   private readonly parking = new ParkedEvents();
-  private timer?: NodeJS.Timeout;
-  private stopped = false;
+  private readonly task: RepeatingTask;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly snapshots: SnapshotRequests,
     @Inject(cartQueryConfig.KEY) private readonly config: CartQueryConfig,
-  ) {}
+  ) {
+    const every = Math.min(1000, config.repair.parkedRepairAfterMs);
+    this.task = new RepeatingTask('read repair', every, () => this.repairOnce(), this.logger);
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    this.task.start();
   }
 
   onApplicationShutdown(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.task.stop();
   }
 
   /** The carts repaired this time (for tests and logs). */
@@ -50,19 +52,9 @@ export class RepairParkedCartsScheduler implements OnApplicationBootstrap, OnApp
     if (due.length === 0) return [];
     for (const cartId of due) this.askedAt.set(cartId, now);
     const { emitted } = await this.snapshots.request(due, 'read-repair');
-    for (const cartId of emitted) this.logger.warn(`parked too long: snapshot requested for cartId=${cartId}`);
+    for (const cartId of emitted.slice(0, 20))
+      this.logger.warn(`parked too long: snapshot requested for cartId=${cartId}`);
+    if (emitted.length > 20) this.logger.warn(`… and ${emitted.length - 20} more carts parked too long`);
     return emitted;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    const every = Math.min(1000, this.config.repair.parkedRepairAfterMs);
-    this.timer = setTimeout(() => {
-      this.repairOnce()
-        .catch((error: unknown) =>
-          this.logger.warn(`read repair failed: ${error instanceof Error ? error.message : String(error)}`),
-        )
-        .finally(() => this.schedule());
-    }, every);
   }
 }

@@ -94,11 +94,15 @@ export class Reconciler {
   private async repair(divergent: Difference[]): Promise<number> {
     const known = divergent.filter((d) => d.referenceVersion !== undefined).map((d) => d.id);
     const unknown = divergent.filter((d) => d.referenceVersion === undefined).map((d) => d.id);
-    for (const difference of divergent) {
+    // A rebuild finds every cart divergent: name the first few, count the rest.
+    for (const difference of divergent.slice(0, LOGGED_DIVERGENCES)) {
       this.logger.warn(
         `divergent cart: cartId=${difference.id} readModelVersion=${difference.localVersion ?? 'none'} ` +
           `writeModelVersion=${difference.referenceVersion ?? 'none'}`,
       );
+    }
+    if (divergent.length > LOGGED_DIVERGENCES) {
+      this.logger.warn(`… and ${divergent.length - LOGGED_DIVERGENCES} more divergent carts`);
     }
     const { emitted, missing } = known.length > 0 ? await this.snapshots.request(known, 'anti-entropy') : noSnapshots;
     const removed = await this.views.remove([...unknown, ...missing]);
@@ -108,3 +112,4 @@ export class Reconciler {
 }
 
 const noSnapshots = { emitted: [], missing: [] };
+const LOGGED_DIVERGENCES = 20;
