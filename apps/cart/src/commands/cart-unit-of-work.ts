@@ -69,7 +69,9 @@ export class CartUnitOfWork {
       if (changes.length > 0) await this.carts.appendEvents(client, changes);
       return { carts, changes };
     });
-    for (const change of changes) this.committed(change);
+    // A rebuild asks for many at once: one line, not one per cart.
+    if (changes.length > 0) this.logger.log(`${changes.length} snapshot(s) committed`);
+    this.wakeRelay(changes[0]);
     return carts;
   }
 
@@ -79,6 +81,11 @@ export class CartUnitOfWork {
         `${event.type} committed cartId=${event.cartId} version=${event.version} eventId=${event.eventId}`,
       );
     }
+    this.wakeRelay(change);
+  }
+
+  private wakeRelay(change: CartChange | undefined): void {
+    if (change === undefined) return;
     try {
       this.relay?.wake();
     } catch (error) {
