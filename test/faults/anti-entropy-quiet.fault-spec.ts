@@ -27,7 +27,8 @@ describe('no fault: a steady load with the reconciler running every second', () 
     process.stdout.write(
       `\n[faults] m.: ${passes} anti-entropy passes over the load: ${divergent} divergent, ${requested[0]} repairs, ${requested[1]} read repairs\n`,
     );
-    expect(passes).toBeGreaterThanOrEqual(5);
+    // Enough passes over the load that "none repaired anything" means something.
+    expect(passes).toBeGreaterThanOrEqual(3);
     expect({ divergent, requested }).toEqual({ divergent: 0, requested: [0, 0] });
   }, 120_000);
 });

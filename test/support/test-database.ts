@@ -20,19 +20,20 @@ async function onServer<T>(work: (client: Client) => Promise<T>): Promise<T> {
 
 /**
  * Ends every session on the database. A connection whose start-up passed the ALLOW_CONNECTIONS
- * check just before it was turned off may not be listed yet at the first look, and would live
- * on: so look again until none is left.
+ * check just before it was turned off is not listed yet at the first look, and would live on:
+ * so look again, until three looks 50 ms apart in a row find none.
  */
 async function terminateAll(client: Client, name: string): Promise<void> {
-  for (let attempt = 0; attempt < 50; attempt++) {
+  let quiet = 0;
+  for (let attempt = 0; attempt < 200 && quiet < 3; attempt++) {
     const { rows } = await client.query<{ ended: boolean }>(
       'SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = $1',
       [name],
     );
-    if (rows.length === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    quiet = rows.length === 0 ? quiet + 1 : 0;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`sessions on ${name} would not end`);
+  if (quiet < 3) throw new Error(`sessions on ${name} would not end`);
 }
 
 /** A fresh, empty database of the test's own on the test server. */
