@@ -9,6 +9,7 @@
  */
 import { Client } from 'pg';
 import { digestBucketOf } from '@converge/contracts';
+import { CART_CANONICAL_SQL } from '../apps/cart/src/database/migrations/1732200000600-add-cart-digests';
 import { provideInfrastructure } from '../test/setup/infrastructure';
 import { requestJson } from '../test/support/http';
 import { TestStack } from '../test/support/stack';
@@ -19,9 +20,6 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const sizes = (process.env.BENCH_AE_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 const backfillCarts = Number(process.env.BENCH_BACKFILL_CARTS ?? 100_000);
 
-const CANONICAL = `c.id || '|' || c.version || '|' || c.owner || '|' || coalesce(
-  (SELECT string_agg(i.sku || ':' || i.quantity, ',' ORDER BY i.sku COLLATE "C") FROM cart_items i WHERE i.cart_id = c.id), '')`;
-
 /** Adds carts (version 1, one line each) as Cart's own statements would leave them, digests and buckets included. */
 async function addCarts(sql: Client, count: number): Promise<void> {
   await sql.query('BEGIN');
@@ -31,7 +29,7 @@ async function addCarts(sql: Client, count: number): Promise<void> {
     [count],
   );
   await sql.query(`INSERT INTO cart_items (cart_id, sku, quantity) SELECT id, 'SKU-1', 1 FROM carts WHERE digest = 0`);
-  await sql.query(`UPDATE carts c SET digest = converge_digest(${CANONICAL}) WHERE digest = 0`);
+  await sql.query(`UPDATE carts c SET digest = converge_digest(${CART_CANONICAL_SQL}) WHERE digest = 0`);
   await sql.query(`UPDATE cart_digest_buckets b SET digest = r.digest, carts = r.carts
                      FROM (SELECT bucket, bit_xor(digest) AS digest, count(*) AS carts FROM carts GROUP BY bucket) r
                     WHERE b.bucket = r.bucket`);
