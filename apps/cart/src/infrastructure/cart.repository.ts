@@ -57,7 +57,7 @@ export class CartRepository {
 
   /** A new cart needs no lock: nobody else knows its id yet. One statement is its own transaction. */
   async insert(cart: Cart, change: CartChange, traceparent?: string): Promise<void> {
-    const outbox = this.outbox(change, traceparent, 4);
+    const outbox = this.outbox(change.events, traceparent, 4);
     await this.pool.query({
       name: `cart-insert-${this.notify}`,
       text: `WITH cart AS (INSERT INTO carts (id, version, created_at, updated_at, owner, digest)
@@ -97,7 +97,7 @@ export class CartRepository {
    * lists a sku as both written and deleted.
    */
   async save(client: PoolClient, cart: Cart, change: CartChange, traceparent?: string): Promise<void> {
-    const outbox = this.outbox(change, traceparent, 7);
+    const outbox = this.outbox(change.events, traceparent, 7);
     await client.query({
       name: `cart-save-${this.notify}`,
       text: `WITH before AS (SELECT bucket, digest FROM carts WHERE id = $1),
@@ -191,12 +191,7 @@ export class CartRepository {
   }
 
   /** Each event carries a child span of the request's trace context. */
-  private outbox(
-    change: CartChange | CartChange['events'],
-    traceparent: string | undefined,
-    first: number,
-  ): OutboxInsert {
-    const events = 'events' in change ? change.events : change;
+  private outbox(events: CartChange['events'], traceparent: string | undefined, first: number): OutboxInsert {
     const messages = events.map((event) => ({
       topic: this.config.eventsTopic,
       key: event.cartId,
