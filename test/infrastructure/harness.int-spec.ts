@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { KafkajsEventBroker } from '@converge/kafka';
 import { postgresOptions, runMigrationsExclusively } from '@converge/platform';
@@ -67,6 +68,45 @@ describe('the test infrastructure is real', () => {
       } finally {
         await Promise.all(instances.map((instance) => instance.destroy()));
         await fresh.drop();
+      }
+    });
+
+    it('closes a database for certain: no connection opened while it closes outlives the closing', async () => {
+      const closing = await createTestDatabase('harness_closed');
+      const connected: Client[] = [];
+      let churning = true;
+      // Connections opened back to back while it closes: one half-way through its start-up must not slip by.
+      const churn = async () => {
+        while (churning) {
+          const client = new Client({ connectionString: closing.url });
+          client.on('error', () => undefined);
+          const ok = await client.connect().then(
+            () => true,
+            () => false,
+          );
+          if (ok) connected.push(client);
+        }
+      };
+      const churners = Array.from({ length: 6 }, churn);
+      try {
+        await closing.setClosed(true);
+        churning = false;
+        await Promise.all(churners);
+        const answered = await Promise.all(
+          connected.map((client) => client.query('SELECT 1').then(() => true, () => false)),
+        );
+        expect(answered.filter(Boolean)).toEqual([]);
+        const late = new Client({ connectionString: closing.url });
+        await expect(late.connect()).rejects.toMatchObject({ code: '3D000' });
+        await closing.setClosed(false);
+        const reopened = new Client({ connectionString: closing.url });
+        await reopened.connect();
+        await expect(reopened.query('SELECT 1 AS one')).resolves.toMatchObject({ rows: [{ one: 1 }] });
+        await reopened.end();
+      } finally {
+        churning = false;
+        await Promise.all(connected.map((client) => client.end().catch(() => undefined)));
+        await closing.drop();
       }
     });
   });

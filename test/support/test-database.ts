@@ -19,22 +19,33 @@ async function onServer<T>(work: (client: Client) => Promise<T>): Promise<T> {
 }
 
 /**
- * Ends every session on the database. A connection whose start-up passed the ALLOW_CONNECTIONS
- * check just before it was turned off is not listed yet at the first look, and would live on:
- * so look again, until three looks 50 ms apart in a row find none.
+ * Closes the database for certain: renaming it waits for the sessions that hold it (ending them
+ * first makes that quick), and a connection half-way through its start-up, past the
+ * ALLOW_CONNECTIONS check but not yet listed as a session, finds the name gone once it locks
+ * the database. Turning ALLOW_CONNECTIONS off and ending sessions alone leaves that window open.
  */
-async function terminateAll(client: Client, name: string): Promise<void> {
-  let quiet = 0;
-  for (let attempt = 0; attempt < 200 && quiet < 3; attempt++) {
-    const { rows } = await client.query<{ ended: boolean }>(
-      'SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = $1',
-      [name],
-    );
-    quiet = rows.length === 0 ? quiet + 1 : 0;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+async function close(client: Client, name: string): Promise<void> {
+  await client.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+  for (let attempt = 0; ; attempt++) {
+    await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+    try {
+      await client.query(`ALTER DATABASE "${name}" RENAME TO "${closedName(name)}"`);
+      return;
+    } catch (error) {
+      // 55006: still in use by a session that has not ended yet.
+      if ((error as { code?: string }).code !== '55006' || attempt >= 20) throw error;
+    }
   }
-  if (quiet < 3) throw new Error(`sessions on ${name} would not end`);
 }
+
+async function reopen(client: Client, name: string): Promise<void> {
+  const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [closedName(name)]);
+  if (rowCount) await client.query(`ALTER DATABASE "${closedName(name)}" RENAME TO "${name}"`);
+  await client.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+}
+
+/** Still a name uniqueName made, so a killed run's closed database is dropped as stale too. */
+const closedName = (name: string) => `closed_${name}`;
 
 /** A fresh, empty database of the test's own on the test server. */
 export async function createTestDatabase(prefix: string): Promise<TestDatabase> {
@@ -45,11 +56,10 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
   return {
     url: url.toString(),
     setClosed: (closed) =>
-      onServer(async (client) => {
-        await client.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS ${closed ? 'false' : 'true'}`);
-        if (closed) await terminateAll(client, name);
-      }),
+      onServer((client) => (closed ? close(client, name) : reopen(client, name))),
     drop: () =>
-      onServer((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+      onServer(async (client) => {
+        for (const each of [name, closedName(name)]) await client.query(`DROP DATABASE IF EXISTS "${each}" WITH (FORCE)`);
+      }),
   };
 }
