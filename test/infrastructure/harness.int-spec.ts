@@ -93,7 +93,12 @@ describe('the test infrastructure is real', () => {
         churning = false;
         await Promise.all(churners);
         const answered = await Promise.all(
-          connected.map((client) => client.query('SELECT 1').then(() => true, () => false)),
+          connected.map((client) =>
+            client.query('SELECT 1').then(
+              () => true,
+              () => false,
+            ),
+          ),
         );
         expect(answered.filter(Boolean)).toEqual([]);
         const late = new Client({ connectionString: closing.url });

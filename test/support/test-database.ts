@@ -55,11 +55,11 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    setClosed: (closed) =>
-      onServer((client) => (closed ? close(client, name) : reopen(client, name))),
+    setClosed: (closed) => onServer((client) => (closed ? close(client, name) : reopen(client, name))),
     drop: () =>
       onServer(async (client) => {
-        for (const each of [name, closedName(name)]) await client.query(`DROP DATABASE IF EXISTS "${each}" WITH (FORCE)`);
+        for (const each of [name, closedName(name)])
+          await client.query(`DROP DATABASE IF EXISTS "${each}" WITH (FORCE)`);
       }),
   };
 }
