@@ -38,6 +38,9 @@ import { RepairMetrics } from './repair/repair.metrics';
 import { SnapshotRequests } from './repair/snapshot-requests';
 import { SetConsumptionHttpController } from './operations/set-consumption/set-consumption.http.controller';
 import { GetCartHttpController } from './queries/get-cart/get-cart.http.controller';
+import { ReplicationDelay } from './operations/set-replication-delay/replication-delay';
+import { SetReplicationDelayHttpController } from './operations/set-replication-delay/set-replication-delay.http.controller';
+import { StreamAppliedEventsHttpController } from './operations/stream-applied-events/stream-applied-events.http.controller';
 
 @Module({
   imports: [
@@ -58,6 +61,8 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     HealthHttpController,
     GetCartHttpController,
     SetConsumptionHttpController,
+    SetReplicationDelayHttpController,
+    StreamAppliedEventsHttpController,
     ApplyCartEventsKafkaController,
     DigestsHttpController,
     ReconcileHttpController,
@@ -72,8 +77,12 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     },
     {
       provide: READINESS_CHECKS,
-      inject: [EVENT_BROKER, Reconciler],
-      useFactory: (broker: EventBroker, reconciler: Reconciler) => [brokerReadiness(broker), reconciler.readiness],
+      inject: [EVENT_BROKER, Reconciler, ReplicationDelay],
+      useFactory: (broker: EventBroker, reconciler: Reconciler, delay: ReplicationDelay) => [
+        brokerReadiness(broker),
+        reconciler.readiness,
+        delay.readiness,
+      ],
     },
     {
       provide: EVENT_BROKER,
@@ -104,6 +113,7 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     RepairParkedCartsScheduler,
     DeadLetterStore,
     RedriveDeadLettersHandler,
+    ReplicationDelay,
   ],
 })
 export class CartQueryModule {}

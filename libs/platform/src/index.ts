@@ -26,3 +26,5 @@ export * from './http/request-header';
 export * from './http/entity-tag';
 export * from './cache/recent-value';
 export * from './tasks/repeating-task';
+export * from './http/server-sent-events';
+export * from './metrics/prometheus-text';

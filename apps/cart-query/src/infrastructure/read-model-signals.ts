@@ -12,6 +12,15 @@ const ENTRIES_PER_NOTIFY = 150;
 
 export type AppliedVersion = readonly [cartId: string, version: number];
 
+/** A cart's view reached a version, as heard on the channel: `at` is when, within a hop of the commit. */
+export interface AppliedNotice {
+  cartId: string;
+  version: number;
+  at: string;
+}
+
+const EVERY_APPLY = Symbol('every apply');
+
 /**
  * Tells waiting readers that a cart's view reached a version: in-process right after the
  * consumer's commit, and across instances by NOTIFY, delivered only if that commit happens.
@@ -96,10 +105,24 @@ export class ReadModelSignals implements OnApplicationBootstrap, OnApplicationSh
     void this.listen();
   }
 
+  /**
+   * Every apply of every instance, in the batches they were committed in; for watchers such as
+   * the studio. Returns how to stop listening.
+   */
+  watch(listener: (notices: AppliedNotice[]) => void): () => void {
+    this.emitter.on(EVERY_APPLY, listener);
+    return () => this.emitter.off(EVERY_APPLY, listener);
+  }
+
   private onNotification(payload: string | undefined): void {
+    const at = new Date().toISOString();
+    const notices: AppliedNotice[] = [];
     for (const entry of (payload ?? '').split(',')) {
       const [cartId, version] = entry.split(':');
-      if (cartId && version) this.emitter.emit(cartId, Number(version));
+      if (!cartId || !version) continue;
+      this.emitter.emit(cartId, Number(version));
+      notices.push({ cartId, version: Number(version), at });
     }
+    if (notices.length > 0) this.emitter.emit(EVERY_APPLY, notices);
   }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { delay } from '@converge/backoff';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type CartEvent, decodeCartEvent, isAuthoritative } from '@converge/contracts';
 import { type Handled, IdempotentConsumer } from '@converge/idempotent-consumer';
@@ -8,6 +9,7 @@ import { cartQueryConfig, type CartQueryConfig } from '../../cart-query.config';
 import { CartViewRepository, lockCartsForApply } from '../../infrastructure/cart-view.repository';
 import { DeadLetterStore } from '../../infrastructure/dead-letter.store';
 import { type AppliedVersion, ReadModelSignals } from '../../infrastructure/read-model-signals';
+import { ReplicationDelay } from '../../operations/set-replication-delay/replication-delay';
 import { applyCartEvent, type CartView } from '../../read-model/cart-view';
 import { type BatchOutcome, ConsumerStats } from './consumer-stats';
 
@@ -46,10 +48,13 @@ export class ApplyCartEventsHandler {
     private readonly deadLetters: DeadLetterStore,
     @Inject(EVENT_BROKER) private readonly broker: EventBroker,
     @Inject(cartQueryConfig.KEY) private readonly config: CartQueryConfig,
+    private readonly replicationDelay: ReplicationDelay,
   ) {}
 
   async handle(batch: InboundBatch): Promise<BatchOutcome> {
     const { events, poison } = this.decode(batch.messages);
+    const wait = events.length > 0 ? this.replicationDelay.nextMs() : 0;
+    if (wait > 0) await delay(wait);
     const {
       outcome,
       versions,
