@@ -1,13 +1,14 @@
 import { KafkajsEventBroker } from '@converge/kafka';
 import { Cleanup } from '../support/cleanup';
+import { eventually } from '../support/eventually';
 import { testKafkaBrokers, uniqueName } from '../support/test-env';
 
 describe('the kafkajs EventBroker on a real broker', () => {
   const cleanup = new Cleanup();
   afterAll(() => cleanup.run());
 
-  it('commits the batch it was handling when stopped, before it leaves the group', async () => {
-    const broker = cleanup.add(
+  const newBroker = () =>
+    cleanup.add(
       new KafkajsEventBroker({
         clientId: 'event-broker-test',
         brokers: testKafkaBrokers().split(','),
@@ -15,6 +16,9 @@ describe('the kafkajs EventBroker on a real broker', () => {
       }),
       (b) => b.disconnect(),
     );
+
+  it('commits the batch it was handling when stopped, before it leaves the group', async () => {
+    const broker = newBroker();
     const topic = uniqueName('event-broker');
     const groupId = uniqueName('event-broker-group');
     await broker.ensureTopics([{ name: topic, partitions: 1 }]);
@@ -40,6 +44,33 @@ describe('the kafkajs EventBroker on a real broker', () => {
 
     // Whoever gets the partition next starts after the batch, not at it again.
     expect(await broker.consumerLag(groupId, topic)).toEqual([{ partition: 0, lag: 0 }]);
+  });
+
+  it('starts a new group at the end of the topic as of the call, and leaves a group with offsets alone', async () => {
+    const broker = newBroker();
+    const topic = uniqueName('group-at-end');
+    const groupId = uniqueName('group-at-end');
+    await broker.ensureTopics([{ name: topic, partitions: 2 }]);
+    await broker.publish(topic, [
+      { key: 'a', value: 'before-1' },
+      { key: 'b', value: 'before-2' },
+    ]);
+    await broker.startGroupAtEnd(groupId, topic);
+    await broker.publish(topic, [{ key: 'a', value: 'after' }]);
+    // Again, with the offsets now committed: nothing moves.
+    await broker.startGroupAtEnd(groupId, topic);
+
+    const seen: string[] = [];
+    const subscription = await broker.subscribe({
+      topic,
+      groupId,
+      handleBatch: async (batch) => {
+        seen.push(...batch.messages.map((message) => message.value?.toString() ?? ''));
+      },
+    });
+    cleanup.add(subscription, (s) => s.stop());
+    await eventually(async () => expect(seen).toEqual(['after']));
+    expect((await broker.consumerLag(groupId, topic)).reduce((sum, p) => sum + p.lag, 0)).toBe(0);
   });
 
   it('publishes a batch far over the broker’s 1 MiB limit to one partition, all of it, in order', async () => {

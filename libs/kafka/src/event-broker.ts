@@ -18,6 +18,8 @@ export interface InboundMessage {
   key: string | null;
   value: Buffer | null;
   headers: Record<string, string>;
+  /** The record's timestamp in ms since the epoch: when the producer sent it (CreateTime topics). */
+  timestamp?: number;
 }
 
 export interface InboundBatch {
@@ -70,6 +72,12 @@ export interface EventBroker {
   readonly consumptionPaused: boolean;
   /** Rejects unless a broker answers within the timeout. */
   ping(timeoutMs: number): Promise<void>;
+  /**
+   * A group that has committed nothing on the topic starts at its end as of this call: what is
+   * written after it resolves is consumed, nothing before. A group with offsets keeps them.
+   * Call before subscribing: offsets of a group with members cannot be set.
+   */
+  startGroupAtEnd(groupId: string, topic: string): Promise<void>;
   /** Per partition of the topic, how many messages the group has still to consume; for metrics. */
   consumerLag(groupId: string, topic: string): Promise<PartitionLag[]>;
   disconnect(): Promise<void>;

@@ -71,6 +71,7 @@ function toInbound(message: KafkaMessage, partition: number): InboundMessage {
     key: message.key ? message.key.toString('utf8') : null,
     value: message.value,
     headers,
+    timestamp: Number(message.timestamp),
   };
 }
 
@@ -450,6 +451,21 @@ export class KafkajsEventBroker implements EventBroker {
   }
 
   /** Reads offsets only: it neither joins the group nor disturbs its members. */
+  async startGroupAtEnd(groupId: string, topic: string): Promise<void> {
+    const admin = await this.admin.get();
+    const [watermarks, committed] = await Promise.all([
+      admin.fetchTopicOffsets(topic),
+      admin.fetchOffsets({ groupId, topics: [topic] }),
+    ]);
+    const partitions = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
+    if (partitions.some((partition) => partition.offset !== '-1')) return;
+    await admin.setOffsets({
+      groupId,
+      topic,
+      partitions: watermarks.map(({ partition, high }) => ({ partition, offset: high })),
+    });
+  }
+
   async consumerLag(groupId: string, topic: string): Promise<PartitionLag[]> {
     const admin = await this.admin.get();
     const [watermarks, committed] = await Promise.all([
