@@ -1,4 +1,5 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -16,7 +17,7 @@ const PROBE_TIMEOUT_MS = 1500;
 /** However often readiness is polled (it needs no token), each dependency is asked at most this often. */
 export const READINESS_CACHE_MS = 1000;
 
-/** Live: the process serves HTTP. Ready: it is not shutting down, and its database and every check the app gave answer. */
+/** Live: the process serves HTTP. Ready: it is not shutting down, and its database (if it has one) and every check the app gave answer. */
 @ApiTags('health')
 @PublicRoute()
 @Controller('health')
@@ -26,6 +27,8 @@ export class HealthHttpController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],
+    /** An app without a database of its own (the studio) has none to ping. */
+    @Optional() private readonly dataSource?: DataSource,
   ) {}
 
   private readonly recent = new Map<string, RecentValue<HealthIndicatorResult>>();
@@ -48,7 +51,9 @@ export class HealthHttpController {
   ready() {
     return this.health.check([
       () => this.shutdown(),
-      this.cached('database', () => this.database.pingCheck('database', { timeout: PROBE_TIMEOUT_MS })),
+      ...(this.dataSource
+        ? [this.cached('database', () => this.database.pingCheck('database', { timeout: PROBE_TIMEOUT_MS }))]
+        : []),
       ...this.checks.map((check) => this.cached(check.name, () => this.probe(check))),
     ]);
   }
