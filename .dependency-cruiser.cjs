@@ -17,6 +17,26 @@ module.exports = {
       to: { path: '^apps/cart/' },
     },
     {
+      name: 'studio-uses-public-interfaces-only',
+      comment: 'The studio watches the services over HTTP and Kafka, as any client could: never through their code.',
+      severity: 'error',
+      from: { path: '^apps/studio/' },
+      to: { path: '^apps/(cart|cart-query)/' },
+    },
+    {
+      name: 'studio-reads-no-database',
+      comment: 'Each service owns its data: the studio has no database driver to reach theirs with.',
+      severity: 'error',
+      from: { path: '^apps/studio/' },
+      to: { path: '(^|node_modules/)(typeorm|pg|@nestjs/typeorm)(/|$)' },
+    },
+    {
+      name: 'services-do-not-import-the-studio',
+      severity: 'error',
+      from: { path: '^apps/(cart|cart-query)/' },
+      to: { path: '^apps/studio/' },
+    },
+    {
       name: 'libs-do-not-import-apps',
       severity: 'error',
       from: { path: '^libs/' },

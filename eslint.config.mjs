@@ -1,6 +1,7 @@
 // @ts-check
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -34,6 +35,11 @@ export default tseslint.config(
     },
     // Plain Node config and scripts are CommonJS where Jest needs them to be.
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // The studio's page: modules that run in the browser, not in Node.
+    files: ['apps/studio/page/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
   },
   prettier,
 );

@@ -22,6 +22,8 @@ const PLANTED: Record<string, string> = {
   'apps/cart-query/src/signals.ts': "export { delay } from '../../../libs/backoff/src/backoff';\n",
   'libs/contracts/src/digest.ts': "export { UUID_PATTERN } from '@converge/platform';\n",
   'libs/anti-entropy/src/index.ts': "export { CART_EVENTS_TOPIC } from '@converge/contracts';\n",
+  'apps/studio/src/peek.ts': "export { Client } from 'pg';\nexport { signals } from '../../cart-query/src/signals';\n",
+  'apps/cart/src/studio-link.ts': "export * from '../../studio/src/peek';\n",
 };
 
 interface Violation {
@@ -63,6 +65,9 @@ describe('the dependency rules of npm run lint', () => {
         'backoff-is-a-leaf: libs/backoff/src/index.ts → libs/platform/src/index.ts',
         'contracts-is-a-leaf: libs/contracts/src/digest.ts → libs/platform/src/index.ts',
         'anti-entropy-compares-trees-only: libs/anti-entropy/src/index.ts → libs/contracts/src/index.ts',
+        'studio-uses-public-interfaces-only: apps/studio/src/peek.ts → apps/cart-query/src/signals.ts',
+        'studio-reads-no-database: apps/studio/src/peek.ts → pg',
+        'services-do-not-import-the-studio: apps/cart/src/studio-link.ts → apps/studio/src/peek.ts',
       ]),
     );
   });

@@ -1,3 +1,4 @@
+import { ensureChromium } from '../support/chromium';
 import { dropStaleTestDatabases } from '../support/stale-test-databases';
 import { provideInfrastructure, TestInfrastructure } from './infrastructure';
 
@@ -9,6 +10,8 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
+  // The browser tests drive Debian's Chromium: installed here, once, where it is missing.
+  ensureChromium();
   const infra = await provideInfrastructure();
   // Workers start after this and inherit the environment.
   process.env.TEST_KAFKA_BROKERS = infra.kafkaBrokers;

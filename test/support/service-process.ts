@@ -4,9 +4,13 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { eventually } from './eventually';
 
-export type ServiceName = 'cart' | 'cart-query';
+export type ServiceName = 'cart' | 'cart-query' | 'studio';
 
-const PORT_VARIABLE: Record<ServiceName, string> = { cart: 'CART_PORT', 'cart-query': 'CART_QUERY_PORT' };
+const PORT_VARIABLE: Record<ServiceName, string> = {
+  cart: 'CART_PORT',
+  'cart-query': 'CART_QUERY_PORT',
+  studio: 'STUDIO_PORT',
+};
 const root = join(__dirname, '..', '..');
 
 export async function freePort(): Promise<number> {

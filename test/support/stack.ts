@@ -19,6 +19,7 @@ export interface StackOptions {
 export class TestStack {
   readonly cart: ServiceProcess[] = [];
   readonly query: ServiceProcess[] = [];
+  readonly studio: ServiceProcess[] = [];
 
   private constructor(
     readonly cartDb: TestDatabase,
@@ -86,8 +87,21 @@ export class TestStack {
     return service;
   }
 
+  /** The studio, watching this stack's first Cart and every Cart-Query running now, in a group of its own. */
+  async startStudio(env: Record<string, string> = {}): Promise<ServiceProcess> {
+    const service = await ServiceProcess.start('studio', {
+      ...this.env,
+      CART_URL: this.cart[0].url,
+      CART_QUERY_URLS: this.query.map((query) => query.url).join(','),
+      STUDIO_GROUP_ID: uniqueName('studio'),
+      ...env,
+    });
+    this.studio.push(service);
+    return service;
+  }
+
   async stop(): Promise<void> {
-    await Promise.all([...this.cart, ...this.query].map((service) => service.stop()));
+    await Promise.all([...this.studio, ...this.cart, ...this.query].map((service) => service.stop()));
     await Promise.all([this.cartDb.drop(), this.queryDb.drop()]);
   }
 }

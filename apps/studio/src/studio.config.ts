@@ -1,0 +1,79 @@
+import { ConfigType, registerAs } from '@nestjs/config';
+import { z } from 'zod';
+import { CART_EVENTS_TOPIC } from '@converge/contracts';
+import {
+  accessTokenPolicyOf,
+  accessTokenPolicyVars,
+  convergeEnvVar,
+  httpServerLimits,
+  httpServerVars,
+  kafkaBrokersVar,
+  logLevelVar,
+  parseEnv,
+  portVar,
+  shutdownDrainMsVar,
+  topicVar,
+} from '@converge/platform';
+
+const urlList = z
+  .string()
+  .min(1)
+  .transform((value) => value.split(',').map((url) => url.trim().replace(/\/+$/, '')))
+  .pipe(z.array(z.string().url()).min(1).max(16));
+
+export const studioEnv = z
+  .object({
+    STUDIO_PORT: portVar(3002),
+    CART_URL: z.string().url().default('http://127.0.0.1:3000'),
+    /** Every Cart-Query instance: each is paused, delayed and watched on its own. */
+    CART_QUERY_URLS: urlList.default('http://127.0.0.1:3001'),
+    KAFKA_BROKERS: kafkaBrokersVar,
+    CART_EVENTS_TOPIC: topicVar(CART_EVENTS_TOPIC),
+    STUDIO_GROUP_ID: z.string().min(1).max(200).default('studio'),
+    CONVERGE_ENV: convergeEnvVar,
+    /** An access token with the converge:operate scope: the studio acts as its subject. */
+    STUDIO_ACCESS_TOKEN: z.string().min(1).max(4096).optional(),
+    /** Development only: the studio signs its own tokens with the local key instead. */
+    AUTH_JWT_SECRET: z.string().min(32).optional(),
+    ...accessTokenPolicyVars,
+    LOG_LEVEL: logLevelVar,
+    SHUTDOWN_DRAIN_MS: shutdownDrainMsVar,
+    ...httpServerVars,
+  })
+  .superRefine((env, ctx) => {
+    if (env.STUDIO_ACCESS_TOKEN === undefined && !(env.CONVERGE_ENV === 'development' && env.AUTH_JWT_SECRET)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['STUDIO_ACCESS_TOKEN'],
+        message:
+          'is required (a token with the converge:operate scope), unless CONVERGE_ENV=development with AUTH_JWT_SECRET',
+      });
+    }
+    if (env.AUTH_JWT_SECRET !== undefined && env.CONVERGE_ENV !== 'development') {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['AUTH_JWT_SECRET'],
+        message:
+          'is for development only: a studio that can mint tokens could act as anyone; give it STUDIO_ACCESS_TOKEN',
+      });
+    }
+  })
+  .transform((env) => ({
+    port: env.STUDIO_PORT,
+    cartUrl: env.CART_URL.replace(/\/+$/, ''),
+    cartQueryUrls: env.CART_QUERY_URLS,
+    kafkaBrokers: env.KAFKA_BROKERS,
+    eventsTopic: env.CART_EVENTS_TOPIC,
+    groupId: env.STUDIO_GROUP_ID,
+    credentials: env.STUDIO_ACCESS_TOKEN
+      ? ({ kind: 'token', token: env.STUDIO_ACCESS_TOKEN } as const)
+      : ({ kind: 'signing-key', secret: env.AUTH_JWT_SECRET as string, policy: accessTokenPolicyOf(env) } as const),
+    logLevel: env.LOG_LEVEL,
+    shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
+    http: httpServerLimits(env),
+  }));
+
+/** The studio's whole configuration, read from the environment once and validated. */
+export const studioConfig = registerAs('studio', () => parseEnv(studioEnv, process.env));
+export type StudioConfig = ConfigType<typeof studioConfig>;
+export type StudioCredentials = StudioConfig['credentials'];

@@ -1,0 +1,70 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { parseSamples, RepeatingTask, samplesOf } from '@converge/platform';
+import { ServiceEndpoints } from '../services/service-endpoints';
+
+export interface Gauges {
+  /** Outbox rows Cart has not published yet; undefined while Cart does not answer. */
+  outboxBacklog?: number;
+  /** The Cart-Query group's lag per partition, from the first instance that answers. */
+  consumerLag: Array<{ partition: number; lag: number }>;
+  at?: string;
+}
+
+const SCRAPE_EVERY_MS = 1000;
+
+/** The services' own /metrics, read once a second: the numbers beside the feed. */
+@Injectable()
+export class ServiceGauges implements OnApplicationBootstrap, OnApplicationShutdown {
+  private latest: Gauges = { consumerLag: [] };
+  private readonly task: RepeatingTask;
+
+  constructor(private readonly endpoints: ServiceEndpoints) {
+    this.task = new RepeatingTask(
+      'reading the services metrics',
+      SCRAPE_EVERY_MS,
+      () => this.read(),
+      new Logger('Gauges'),
+    );
+  }
+
+  get current(): Gauges {
+    return this.latest;
+  }
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.task.stop();
+  }
+
+  private async read(): Promise<void> {
+    const [cart, query] = await Promise.all([
+      this.scrape(this.endpoints.cartUrl),
+      this.firstAnswer(this.endpoints.queryUrls),
+    ]);
+    const backlog = cart && samplesOf(cart, 'converge_outbox_backlog')[0]?.value;
+    const lag = (query ? samplesOf(query, 'converge_consumer_lag') : [])
+      .map((sample) => ({ partition: Number(sample.labels.partition), lag: sample.value }))
+      .sort((a, b) => a.partition - b.partition);
+    this.latest = { outboxBacklog: backlog, consumerLag: lag, at: new Date().toISOString() };
+  }
+
+  private async firstAnswer(urls: readonly string[]) {
+    for (const url of urls) {
+      const samples = await this.scrape(url);
+      if (samples) return samples;
+    }
+    return undefined;
+  }
+
+  private async scrape(url: string) {
+    try {
+      const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2000) });
+      return response.ok ? parseSamples(await response.text()) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
