@@ -112,8 +112,14 @@ function renderPane(pane, read, expected) {
     field('meta').textContent =
       `${behind ? `stale: the write model is at v${expected}` : 'up to date with your writes'} · ${read.tookMs} ms · ${time(read.at)}`;
     field('items').replaceChildren(...read.items.map((item) => li(`${item.sku} × ${item.quantity}`)));
+  } else if (read.status === 503) {
+    // Behind the token, past the wait bound: the service said so rather than answer stale.
+    box.className = 'pane waiting';
+    field('version').textContent = `needs v${read.required ?? '?'}`;
+    field('meta').textContent = `${read.code ?? 'unavailable'} after waiting ${read.tookMs} ms · ${time(read.at)}`;
+    field('items').replaceChildren();
   } else {
-    box.className = `pane ${read.status === 503 ? 'waiting' : 'stale'}`;
+    box.className = 'pane stale';
     field('version').textContent = read.status === 404 ? 'not there yet' : `${read.status}`;
     field('meta').textContent = `${read.code ?? ''} after ${read.tookMs} ms · ${time(read.at)}`;
     field('items').replaceChildren();
@@ -134,7 +140,8 @@ async function keepReading(pane, token) {
         if (!token) return;
         const box = $(pane);
         box.className = 'pane waiting';
-        box.querySelector('[data-field="meta"]').textContent = 'waiting for the read model to reach your write…';
+        box.querySelector('[data-field="version"]').textContent = 'waiting…';
+        box.querySelector('[data-field="meta"]').textContent = 'for the read model to reach your last write';
       }, 150);
       try {
         const answer = await api('GET', `/api/carts/${state.cartId}/read?token=${token}`);
