@@ -31,6 +31,8 @@ export default tseslint.config(
         module: 'writable',
         require: 'readonly',
         URL: 'readonly',
+        fetch: 'readonly',
+        setTimeout: 'readonly',
       },
     },
     // Plain Node config and scripts are CommonJS where Jest needs them to be.

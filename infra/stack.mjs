@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: the infrastructure plus both built services, in the foreground.
+// `npm start`: the infrastructure plus the built services and the studio, in the foreground.
 // Ctrl-C (or SIGTERM) stops the services gracefully, then the infrastructure this run started.
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -31,7 +31,7 @@ const kafkaWasRunning = (() => {
 })();
 execFileSync(infra, ['up'], { stdio: 'inherit', env });
 
-const services = ['cart', 'cart-query'].map((name) => {
+const services = ['cart', 'cart-query', 'studio'].map((name) => {
   const child = spawn(process.execPath, [join(root, 'dist', 'apps', name, 'main.js')], { stdio: 'inherit', env });
   child.on('exit', (code, signal) => {
     process.stderr.write(`[stack] ${name} exited (${signal ?? code})\n`);
@@ -53,3 +53,16 @@ function stop(exitCode = 0) {
 }
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
+
+// Once the studio answers ready (it waits for Kafka), say where it is.
+const studioUrl = `http://127.0.0.1:${env.STUDIO_PORT ?? 3002}/`;
+(async () => {
+  for (let attempt = 0; attempt < 120 && !stopping; attempt++) {
+    const ready = await fetch(`${studioUrl}health/ready`).then((r) => r.ok, () => false);
+    if (ready) {
+      process.stderr.write(`\n[stack] ready. Watch writes travel in the studio: ${studioUrl}\n\n`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+})();

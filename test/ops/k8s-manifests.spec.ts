@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { CART_EVENTS_PARTITIONS, CART_EVENTS_TOPIC, deadLetterTopicOf } from '@converge/contracts';
 import { cartEnv } from '../../apps/cart/src/cart.config';
 import { cartQueryEnv } from '../../apps/cart-query/src/cart-query.config';
+import { studioEnv } from '../../apps/studio/src/studio.config';
 import { REPO_ROOT } from './compose-file';
 import { envVariablesOf } from './env-schema';
 import { containersOf, type K8sObject, renderKustomization } from './kustomize';
@@ -189,6 +190,7 @@ describe.each(['base', 'overlays/production'])('infra/k8s/%s', (directory) => {
   describe.each<[string, z.ZodTypeAny, string]>([
     ['cart', cartEnv, 'CART_PORT'],
     ['cart-query', cartQueryEnv, 'CART_QUERY_PORT'],
+    ['studio', studioEnv, 'STUDIO_PORT'],
   ])('the %s environment', (name, schema, portVariable) => {
     const { known, required } = envVariablesOf(schema);
 

@@ -21,6 +21,10 @@ const urlList = z
   .transform((value) => value.split(',').map((url) => url.trim().replace(/\/+$/, '')))
   .pipe(z.array(z.string().url()).min(1).max(16));
 
+/** docker-compose passes an unset host variable as "": that means "not given", not a value. */
+const unsetWhenEmpty = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema);
+
 export const studioEnv = z
   .object({
     STUDIO_PORT: portVar(3002),
@@ -32,9 +36,9 @@ export const studioEnv = z
     STUDIO_GROUP_ID: z.string().min(1).max(200).default('studio'),
     CONVERGE_ENV: convergeEnvVar,
     /** An access token with the converge:operate scope: the studio acts as its subject. */
-    STUDIO_ACCESS_TOKEN: z.string().min(1).max(4096).optional(),
+    STUDIO_ACCESS_TOKEN: unsetWhenEmpty(z.string().max(4096).optional()),
     /** Development only: the studio signs its own tokens with the local key instead. */
-    AUTH_JWT_SECRET: z.string().min(32).optional(),
+    AUTH_JWT_SECRET: unsetWhenEmpty(z.string().min(32).optional()),
     ...accessTokenPolicyVars,
     LOG_LEVEL: logLevelVar,
     SHUTDOWN_DRAIN_MS: shutdownDrainMsVar,
