@@ -58,7 +58,10 @@ process.on('SIGTERM', () => stop(0));
 const studioUrl = `http://127.0.0.1:${env.STUDIO_PORT ?? 3002}/`;
 (async () => {
   for (let attempt = 0; attempt < 120 && !stopping; attempt++) {
-    const ready = await fetch(`${studioUrl}health/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${studioUrl}health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) {
       process.stderr.write(`\n[stack] ready. Watch writes travel in the studio: ${studioUrl}\n\n`);
       return;

@@ -45,7 +45,7 @@ describe('the studio page, in real Chromium', () => {
       for (const label of ['Sku', 'Qty', 'min ms', 'max ms']) expect(await page.getByLabel(label).count()).toBe(1);
       expect(await page.getByRole('button', { name: 'Pause consumption' }).isVisible()).toBe(true);
       // Nothing wider than the screen: the page reflows rather than scrolling sideways.
-      expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(width);
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
       await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`) });
       expect(errors).toEqual([]);
     }
