@@ -119,4 +119,19 @@ describe('the studio page, in real Chromium', () => {
     }
     expect(errors).toEqual([]);
   });
+
+  it('draws the measured window for no delay and 50–200 ms on one chart', async () => {
+    const { page, errors } = await open(1280, 1000);
+    await page.getByLabel('Writes per setting').fill('5');
+    await page.getByRole('button', { name: 'Measure the window' }).click();
+    await page.getByText(/measured at/).waitFor({ timeout: 30_000 });
+    expect(await page.locator('#window-chart polyline').count()).toBe(2);
+    const rows = await page.locator('#window-table tr').allTextContents();
+    expect(rows).toHaveLength(2);
+    // With 50 ms at least before each batch, a read at the acknowledgement is stale every time.
+    expect(rows[1]).toMatch(/^delay 50–200 ms.*100%$/);
+    await page.locator('#window-title').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'studio-window.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

@@ -131,6 +131,39 @@ describe('the studio: journeys of every write, and controls that are real operat
     expect(operations.body.map((o) => o.replicationDelay)).toEqual([{ minMs: 0, maxMs: 0 }]);
   });
 
+  it('measures the inconsistency window: a delay setting makes every read before its minimum stale, and is put back', async () => {
+    const request = {
+      settings: [
+        { minMs: 0, maxMs: 0 },
+        { minMs: 300, maxMs: 400 },
+      ],
+      rounds: 3,
+    };
+    const [answer, concurrent] = await Promise.all([
+      api<{ measurements: Array<{ setting: unknown; curve: { offsetsMs: number[]; staleShare: number[] } }> }>(
+        'POST',
+        '/api/experiments/window',
+        request,
+      ),
+      new Promise((resolve) => setTimeout(resolve, 100)).then(() =>
+        api<{ code: string }>('POST', '/api/experiments/window', request),
+      ),
+    ]);
+    expect([concurrent.status, concurrent.body.code]).toEqual([409, 'EXPERIMENT_RUNNING']);
+    expect(answer.status).toBe(200);
+    const [plain, delayed] = answer.body.measurements;
+    expect(plain.setting).toEqual({ minMs: 0, maxMs: 0 });
+    expect(plain.curve.offsetsMs).toEqual([0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]);
+    // Each batch waits 300 ms or more once fetched, and the fetch comes at most a moment before the
+    // acknowledgement reaches the client: every read up to 200 ms after it answers the older version.
+    const early = delayed.curve.offsetsMs
+      .map((offset, i) => [offset, delayed.curve.staleShare[i]])
+      .filter(([o]) => o <= 200);
+    expect(early.every(([, share]) => share === 1)).toBe(true);
+    const operations = await api<Array<{ replicationDelay: unknown }>>('GET', '/api/operations');
+    expect(operations.body.map((o) => o.replicationDelay)).toEqual([{ minMs: 0, maxMs: 0 }]);
+  });
+
   it('serves its page with a strict content security policy, and answers ready', async () => {
     const page = await fetch(`${studio.url}/`);
     expect(page.status).toBe(200);

@@ -58,3 +58,55 @@ function segment(kind, offsetMs, lengthMs, scaleMs) {
   span.style.width = `${Math.min(100, (lengthMs / scaleMs) * 100)}%`;
   return span;
 }
+
+/**
+ * The window experiment: per delay setting, the share of stale reads at each offset after the
+ * write. Offsets sit evenly spaced (they grow roughly tenfold every three), labelled with their ms.
+ */
+export function drawWindowChart(svg, measurements) {
+  const width = 640;
+  const height = 240;
+  const left = 40;
+  const right = 12;
+  const top = 12;
+  const bottom = 34;
+  const offsets = measurements[0].curve.offsetsMs;
+  const x = (i) => left + (i / Math.max(1, offsets.length - 1)) * (width - left - right);
+  const y = (share) => top + (1 - share) * (height - top - bottom);
+  const shapes = [];
+  for (const share of [0, 0.5, 1]) {
+    shapes.push(el('line', { class: 'axis', x1: left, x2: width - right, y1: y(share), y2: y(share) }));
+    shapes.push(el('text', { x: left - 6, y: y(share) + 3, 'text-anchor': 'end' }, `${share * 100}%`));
+  }
+  offsets.forEach((offset, i) =>
+    shapes.push(el('text', { x: x(i), y: height - bottom + 14, 'text-anchor': 'middle' }, String(offset))),
+  );
+  shapes.push(
+    el(
+      'text',
+      { x: (left + width) / 2, y: height - 4, 'text-anchor': 'middle' },
+      'ms after the write was acknowledged',
+    ),
+  );
+  measurements.forEach(({ setting, curve }, s) => {
+    const points = curve.staleShare.map((share, i) => `${x(i)},${y(share)}`).join(' ');
+    shapes.push(el('polyline', { class: `series-${s}`, points }));
+    curve.staleShare.forEach((share, i) => {
+      const dot = el('circle', { class: `series-${s}`, cx: x(i), cy: y(share), r: 3 });
+      dot.append(el('title', {}, `${label(setting)}: ${Math.round(share * 100)}% stale at ${offsets[i]} ms`));
+      shapes.push(dot);
+    });
+    shapes.push(
+      el(
+        'text',
+        { class: `legend series-${s}`, x: width - right, y: top + 12 + s * 14, 'text-anchor': 'end' },
+        label(setting),
+      ),
+    );
+  });
+  svg.replaceChildren(...shapes);
+}
+
+export function label(setting) {
+  return setting.maxMs === 0 ? 'no delay' : `delay ${setting.minMs}–${setting.maxMs} ms`;
+}

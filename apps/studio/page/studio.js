@@ -1,4 +1,4 @@
-import { drawHistogram, drawTrack } from './charts.js';
+import { drawHistogram, drawTrack, drawWindowChart, label } from './charts.js';
 
 // A phone shows a dozen journeys; a desktop, a screenful more.
 const FEED_ROWS = matchMedia('(max-width: 720px)').matches ? 12 : 40;
@@ -177,6 +177,45 @@ async function readLatest() {
   show('read', read, read.status !== 200 || read.version < write.version);
 }
 
+// ——— the inconsistency window ———
+
+const WINDOW_SETTINGS = [
+  { minMs: 0, maxMs: 0 },
+  { minMs: 50, maxMs: 200 },
+];
+
+async function measureWindow(rounds) {
+  $('window-run').disabled = true;
+  $('window-state').textContent = `measuring: ${rounds} writes per setting, each read at every offset…`;
+  try {
+    const answer = await api('POST', '/api/experiments/window', { settings: WINDOW_SETTINGS, rounds });
+    if (answer.status !== 200) {
+      $('window-state').textContent = `refused: ${refused(answer)}`;
+      return;
+    }
+    showWindow(answer.body.measurements);
+    $('window-state').textContent = `measured at ${time(Date.now())}`;
+  } finally {
+    $('window-run').disabled = false;
+  }
+}
+
+function showWindow(measurements) {
+  drawWindowChart($('window-chart'), measurements);
+  $('window-table').replaceChildren(
+    ...measurements.map(({ setting, curve }) => {
+      const row = document.createElement('tr');
+      row.innerHTML = '<td></td><td></td><td></td><td></td>';
+      const wait = curve.tokenWaitMs;
+      row.children[0].textContent = label(setting);
+      row.children[1].textContent = wait.p50 === undefined ? '–' : `${wait.p50} ms`;
+      row.children[2].textContent = wait.p99 === undefined ? '–' : `${wait.p99} ms`;
+      row.children[3].textContent = `${Math.round(curve.staleShare[0] * 100)}%`;
+      return row;
+    }),
+  );
+}
+
 // ——— the feed ———
 
 function take(update) {
@@ -329,6 +368,10 @@ function wire() {
   });
   $('delay-off').addEventListener('click', () => setDelay(0, 0));
   $('read-latest').addEventListener('click', readLatest);
+  $('window-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    void measureWindow(Number($('window-rounds').value));
+  });
 }
 
 wire();

@@ -10,6 +10,8 @@ import { JourneyBoard } from './journeys/journey-board';
 import { VisibilityProbe } from './journeys/visibility-probe';
 import { WatchAppliedEventsClient } from './journeys/watch-applied-events.client';
 import { WatchPublishedEventsConsumer } from './journeys/watch-published-events.consumer';
+import { MeasureWindow } from './measure-window/measure-window';
+import { MeasureWindowHttpController } from './measure-window/measure-window.http.controller';
 import { OperateServicesHttpController } from './operate-services/operate-services.http.controller';
 import { ServiceOperations } from './operate-services/service-operations';
 import { StudioPageHttpController } from './page/studio-page.http.controller';
@@ -40,6 +42,7 @@ function appliedStreamsReadiness(client: WatchAppliedEventsClient): ReadinessChe
     WriteCartHttpController,
     ReadCartHttpController,
     OperateServicesHttpController,
+    MeasureWindowHttpController,
   ],
   providers: [
     {
@@ -72,6 +75,7 @@ function appliedStreamsReadiness(client: WatchAppliedEventsClient): ReadinessChe
     WatchPublishedEventsConsumer,
     ServiceGauges,
     FeedTicker,
+    MeasureWindow,
   ],
 })
 export class StudioModule {}

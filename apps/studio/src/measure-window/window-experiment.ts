@@ -1,0 +1,72 @@
+/** When the token-less reads go out, in ms after the write's acknowledgement. */
+export const READ_OFFSETS_MS = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] as const;
+
+/** What the experiment needs of the system: one write, and the two kinds of read. */
+export interface WindowProbe {
+  /** Writes once; resolves with the version acknowledged. */
+  write(): Promise<number>;
+  /** A read without a session token: the version it answered, undefined if none. */
+  readWithoutToken(): Promise<number | undefined>;
+  /** A read with the write's session token: how long it took to answer 200, undefined if it did not. */
+  readWithToken(): Promise<number | undefined>;
+}
+
+export interface WindowCurve {
+  offsetsMs: number[];
+  /** Per offset: the share of reads that answered older than the acknowledged write. */
+  staleShare: number[];
+  readsPerOffset: number;
+  /** How long the token read waited for the read model to reach the write. */
+  tokenWaitMs: { p50?: number; p99?: number; max?: number; failed: number };
+}
+
+/**
+ * The lessons' question, "how long is your inconsistency window?", answered by measuring: write,
+ * then read without a token at fixed offsets after the acknowledgement, many times over, and
+ * count the stale answers. A token read beside shows what read-your-writes costs instead.
+ */
+export class WindowExperiment {
+  constructor(
+    private readonly probe: WindowProbe,
+    private readonly offsetsMs: readonly number[] = READ_OFFSETS_MS,
+  ) {}
+
+  async run(rounds: number): Promise<WindowCurve> {
+    const stale = this.offsetsMs.map(() => 0);
+    const waits: number[] = [];
+    let failed = 0;
+    for (let round = 0; round < rounds; round++) {
+      const { staleAt, tokenWait } = await this.round();
+      staleAt.forEach((isStale, i) => (stale[i] += isStale ? 1 : 0));
+      if (tokenWait === undefined) failed += 1;
+      else waits.push(tokenWait);
+    }
+    return {
+      offsetsMs: [...this.offsetsMs],
+      staleShare: stale.map((count) => count / rounds),
+      readsPerOffset: rounds,
+      tokenWaitMs: { ...percentiles(waits), failed },
+    };
+  }
+
+  private async round(): Promise<{ staleAt: boolean[]; tokenWait?: number }> {
+    const version = await this.probe.write();
+    const acknowledged = Date.now();
+    const token = this.probe.readWithToken();
+    const staleAt = await Promise.all(
+      this.offsetsMs.map(async (offset) => {
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, acknowledged + offset - Date.now())));
+        const seen = await this.probe.readWithoutToken();
+        return seen === undefined || seen < version;
+      }),
+    );
+    return { staleAt, tokenWait: await token };
+  }
+}
+
+function percentiles(values: number[]): { p50?: number; p99?: number; max?: number } {
+  if (values.length === 0) return {};
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
+  return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] };
+}
