@@ -216,6 +216,59 @@ function showWindow(measurements) {
   );
 }
 
+// ——— anti-entropy ———
+
+async function showBuckets() {
+  const answer = await api('GET', '/api/anti-entropy/buckets').catch(() => undefined);
+  if (!answer || answer.status !== 200) {
+    $('buckets-state').textContent = `could not read the digests${answer ? `: ${refused(answer)}` : ''}`;
+    return;
+  }
+  const { buckets, writeCarts, readCarts, at } = answer.body;
+  $('buckets').replaceChildren(
+    ...buckets.map((bucket) => {
+      const cell = document.createElement('span');
+      const empty = !bucket.write && !bucket.read;
+      cell.className = bucket.differs ? 'differs' : empty ? '' : 'equal';
+      cell.title = `${bucket.prefix}: Cart ${bucket.write?.carts ?? 0} carts, Cart-Query ${bucket.read?.carts ?? 0}${bucket.differs ? ' (differ)' : ''}`;
+      return cell;
+    }),
+  );
+  const differing = buckets.filter((bucket) => bucket.differs).length;
+  $('buckets-state').textContent =
+    `Cart ${writeCarts} carts, Cart-Query ${readCarts}; ${differing} of 256 buckets differ · ${time(at)}`;
+}
+
+async function reconcile() {
+  $('reconcile').disabled = true;
+  try {
+    const answer = await api('POST', '/api/anti-entropy/reconcile');
+    const outcome = answer.body;
+    $('reconcile-result').textContent =
+      outcome.status === 200
+        ? `pass of ${outcome.carts} carts: ${outcome.divergent} divergent, ${outcome.repaired} repaired, in ${outcome.tookMs} ms`
+        : `refused: ${outcome.status} ${outcome.code ?? ''}`;
+    await showBuckets();
+  } finally {
+    $('reconcile').disabled = false;
+  }
+}
+
+function renderRepairs(repairs) {
+  const show = (id, value) => ($(id).textContent = repairs ? String(value) : '–');
+  show('repairs-divergent', repairs?.divergent);
+  show('repairs-anti-entropy', repairs?.antiEntropy);
+  show('repairs-read-repair', repairs?.readRepair);
+  show('repairs-applied', repairs?.applied);
+}
+
+async function keepComparing() {
+  for (;;) {
+    await showBuckets();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
+
 // ——— the feed ———
 
 function take(update) {
@@ -239,6 +292,7 @@ function render() {
   drawHistogram($('histogram'), update.lag);
   renderPartitions(update.gauges.consumerLag);
   renderWindows(update.carts);
+  renderRepairs(update.gauges.repairs);
 }
 
 function renderFeed() {
@@ -368,6 +422,7 @@ function wire() {
   });
   $('delay-off').addEventListener('click', () => setDelay(0, 0));
   $('read-latest').addEventListener('click', readLatest);
+  $('reconcile').addEventListener('click', reconcile);
   $('window-form').addEventListener('submit', (event) => {
     event.preventDefault();
     void measureWindow(Number($('window-rounds').value));
@@ -380,3 +435,4 @@ connectFeed();
 api('GET', '/api/operations').then((answer) => answer.status === 200 && showOperations(answer.body));
 void keepReading('pane-eventual', false);
 void keepReading('pane-session', true);
+void keepComparing();

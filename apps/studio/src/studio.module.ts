@@ -10,6 +10,8 @@ import { JourneyBoard } from './journeys/journey-board';
 import { VisibilityProbe } from './journeys/visibility-probe';
 import { WatchAppliedEventsClient } from './journeys/watch-applied-events.client';
 import { WatchPublishedEventsConsumer } from './journeys/watch-published-events.consumer';
+import { CompareDigests } from './compare-digests/compare-digests';
+import { CompareDigestsHttpController } from './compare-digests/compare-digests.http.controller';
 import { MeasureWindow } from './measure-window/measure-window';
 import { MeasureWindowHttpController } from './measure-window/measure-window.http.controller';
 import { OperateServicesHttpController } from './operate-services/operate-services.http.controller';
@@ -43,6 +45,7 @@ function appliedStreamsReadiness(client: WatchAppliedEventsClient): ReadinessChe
     ReadCartHttpController,
     OperateServicesHttpController,
     MeasureWindowHttpController,
+    CompareDigestsHttpController,
   ],
   providers: [
     {
@@ -76,6 +79,7 @@ function appliedStreamsReadiness(client: WatchAppliedEventsClient): ReadinessChe
     ServiceGauges,
     FeedTicker,
     MeasureWindow,
+    CompareDigests,
   ],
 })
 export class StudioModule {}

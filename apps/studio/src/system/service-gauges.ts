@@ -7,6 +7,8 @@ export interface Gauges {
   outboxBacklog?: number;
   /** The Cart-Query group's lag per partition, from the first instance that answers. */
   consumerLag: Array<{ partition: number; lag: number }>;
+  /** What repairing the read model has done, as the answering Cart-Query counts it since it started. */
+  repairs?: { divergent: number; antiEntropy: number; readRepair: number; applied: number };
   at?: string;
 }
 
@@ -48,7 +50,15 @@ export class ServiceGauges implements OnApplicationBootstrap, OnApplicationShutd
     const lag = (query ? samplesOf(query, 'converge_consumer_lag') : [])
       .map((sample) => ({ partition: Number(sample.labels.partition), lag: sample.value }))
       .sort((a, b) => a.partition - b.partition);
-    this.latest = { outboxBacklog: backlog, consumerLag: lag, at: new Date().toISOString() };
+    const count = (name: string, labels: Record<string, string> = {}) =>
+      query ? (samplesOf(query, name, labels)[0]?.value ?? 0) : 0;
+    const repairs = query && {
+      divergent: count('converge_divergent_carts_total'),
+      antiEntropy: count('converge_repairs_requested_total', { trigger: 'anti-entropy' }),
+      readRepair: count('converge_repairs_requested_total', { trigger: 'read-repair' }),
+      applied: count('converge_repairs_applied_total'),
+    };
+    this.latest = { outboxBacklog: backlog, consumerLag: lag, repairs, at: new Date().toISOString() };
   }
 
   private async firstAnswer(urls: readonly string[]) {
