@@ -12,6 +12,11 @@ export interface PartitionWatermark {
 /** Epoch milliseconds as SQL, both ways, without a float in between: exact to the ms. */
 const FROM_MS = `timestamptz 'epoch' + $3::bigint * interval '1 millisecond'`;
 const TO_MS = 'floor(extract(epoch FROM watermark) * 1000)::bigint';
+/**
+ * The partition count is asked of the broker once; while it cannot answer, a read goes without
+ * a claim rather than waiting on the client's retries (up to seconds) for one.
+ */
+const PARTITION_LOOKUP_MS = 1000;
 
 /** The watermark of each partition of the events topic that the read model has applied. */
 @Injectable()
@@ -63,11 +68,17 @@ export class PartitionWatermarks {
    * a cart the read model never saw has one too. Undefined while the broker cannot say.
    */
   async partitionOf(cartId: string): Promise<number | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${PARTITION_LOOKUP_MS} ms`)), PARTITION_LOOKUP_MS);
+    });
     try {
-      return await this.broker.partitionOf(this.config.eventsTopic, cartId);
+      return await Promise.race([this.broker.partitionOf(this.config.eventsTopic, cartId), late]);
     } catch (error) {
       this.logger.warn(`the partition of cart ${cartId} is unknown: ${error instanceof Error ? error.message : error}`);
       return undefined;
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
