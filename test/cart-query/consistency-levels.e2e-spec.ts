@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { CartClient, type CartAnswer } from '../support/cart-client';
 import { Cleanup } from '../support/cleanup';
 import { eventually } from '../support/eventually';
@@ -54,6 +55,11 @@ describe('consistency levels on reads: watermarks and Max-Staleness', () => {
       expect(stalenessMs).toBeGreaterThanOrEqual(0);
     }
     expect(absent.status).toBe(404);
+    // The watermarks consumed before these answers were skipped as events, not dead-lettered.
+    const readModel = cleanup.add(new Client({ connectionString: stack.queryDb.url }), (c) => c.end());
+    await readModel.connect();
+    const { rows } = await readModel.query<{ n: number }>('SELECT count(*)::int AS n FROM dead_letters');
+    expect(rows[0].n).toBe(0);
   });
 
   it('Max-Staleness: 0 misses no write committed before the request, without a session token', async () => {
