@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { KafkajsEventBroker } from '@converge/kafka';
 import { CartClient, type CartAnswer } from '../support/cart-client';
+import { asMessage, CartEventStream } from '../support/cart-event-stream';
 import { Cleanup } from '../support/cleanup';
 import { eventually } from '../support/eventually';
 import { TestStack } from '../support/stack';
-import { operatorBearer } from '../support/test-env';
+import { operatorBearer, testKafkaBrokers } from '../support/test-env';
 
 const SESSION_WAIT_MS = 400;
 const WATERMARK_IDLE_MS = 100;
@@ -119,6 +121,40 @@ describe('consistency levels on reads: watermarks and Max-Staleness', () => {
       return answer;
     });
     expect(consistency(fresh).asOfMs).toBeGreaterThan(later.asOfMs!);
+  });
+
+  it("holds a partition's watermark while one of its events is parked behind a gap, and only that partition's", async () => {
+    const broker = cleanup.add(
+      new KafkajsEventBroker({ clientId: 'gap-maker', brokers: testKafkaBrokers().split(','), logLevel: 'error' }),
+      (b) => b.disconnect(),
+    );
+    const readModel = cleanup.add(new Client({ connectionString: stack.queryDb.url }), (c) => c.end());
+    await readModel.connect();
+    const watermarks = async () => {
+      const { rows } = await readModel.query<{ partition: number; ms: string }>(
+        'SELECT partition, floor(extract(epoch FROM watermark) * 1000) AS ms FROM partition_watermarks',
+      );
+      return new Map(rows.map((row) => [row.partition, Number(row.ms)]));
+    };
+    const cart = new CartEventStream();
+    const partition = await broker.partitionOf(stack.topic, cart.cartId);
+    const [created, first, second] = [cart.created(), cart.added('a', 1), cart.added('b', 1)];
+    await broker.publish(stack.topic, [asMessage(created), asMessage(second)]);
+    await eventually(async () => {
+      const { rows } = await readModel.query('SELECT 1 FROM parked_events WHERE aggregate_id = $1', [cart.cartId]);
+      expect(rows).toHaveLength(1);
+    });
+
+    const held = await watermarks();
+    const moved = await eventually(async () => {
+      const now = await watermarks();
+      for (const [other, ms] of held) if (other !== partition) expect(now.get(other)).toBeGreaterThan(ms);
+      return now;
+    });
+    expect(moved.get(partition)).toBe(held.get(partition));
+
+    await broker.publish(stack.topic, [asMessage(first)]);
+    await eventually(async () => expect((await watermarks()).get(partition)).toBeGreaterThan(held.get(partition)!));
   });
 
   it('exposes the watermark age of every partition as a metric', async () => {
