@@ -8,7 +8,7 @@ import { eventually } from '../support/eventually';
 import { TestStack } from '../support/stack';
 import { operatorBearer, testKafkaBrokers } from '../support/test-env';
 
-const SESSION_WAIT_MS = 400;
+const SESSION_WAIT_MS = 1000;
 const WATERMARK_IDLE_MS = 100;
 
 /** The answer's watermark (epoch ms) and staleness; undefined when it carries none. */
@@ -32,6 +32,8 @@ describe('consistency levels on reads: watermarks and Max-Staleness', () => {
   beforeAll(async () => {
     stack = cleanup.add(
       await TestStack.start({
+        // Two instances in one group: each applies some partitions' watermarks and must hear of the others'.
+        queries: 2,
         env: { SESSION_WAIT_MS: String(SESSION_WAIT_MS), OUTBOX_WATERMARK_IDLE_MS: String(WATERMARK_IDLE_MS) },
       }),
       (s) => s.stop(),
@@ -64,16 +66,22 @@ describe('consistency levels on reads: watermarks and Max-Staleness', () => {
     expect(rows[0].n).toBe(0);
   });
 
-  it('Max-Staleness: 0 misses no write committed before the request, without a session token', async () => {
+  it('Max-Staleness: 0 misses no write committed before the request, without a session token, on either instance', async () => {
+    const readers = stack.query.map((service) => new CartClient(service.url));
     const created = await writer.createCart();
+    const waits: number[] = [];
     for (let i = 1; i <= 10; i++) {
       const written = await writer.addItem(created.body.id, 'apple', 1);
       const sentAt = Date.now();
-      const answer = await reader.getCartWithin(created.body.id, 0);
+      const answer = await readers[i % 2].getCartWithin(created.body.id, 0);
+      waits.push(Date.now() - sentAt);
       expect({ status: answer.status, version: answer.body.version }).toEqual({ status: 200, version: i });
       expect(written.body.version).toBe(i);
       expect(consistency(answer).asOfMs).toBeGreaterThanOrEqual(sentAt);
     }
+    // The instance that does not consume the cart's partition hears of its watermarks by NOTIFY;
+    // without it, it would answer each of its half of the reads only at the end of the wait.
+    expect(waits.filter((ms) => ms >= SESSION_WAIT_MS).length).toBeLessThan(waits.length / 2);
   });
 
   it.each(['-1', '1.5', 'soon', '3600001', '100, 200', ''])(
@@ -85,13 +93,15 @@ describe('consistency levels on reads: watermarks and Max-Staleness', () => {
   );
 
   it('while consumption is paused, reports growing staleness and answers bounded reads 503 within the wait', async () => {
-    const operator = new CartClient(stack.query[0].url, operatorBearer());
+    const operators = stack.query.map((service) => new CartClient(service.url, operatorBearer()));
     const created = await writer.createCart();
     const cartId = created.body.id;
     await eventually(async () => expect((await reader.getCartWithin(cartId, 0, created.token)).status).toBe(200));
 
-    await operator.setConsumptionPaused(true);
-    cleanup.add(operator, (o) => o.setConsumptionPaused(false));
+    // Every instance: each consumes some of the partitions.
+    const pauseAll = (paused: boolean) => Promise.all(operators.map((o) => o.setConsumptionPaused(paused)));
+    await pauseAll(true);
+    cleanup.add(operators, () => pauseAll(false).then(() => undefined));
     const first = consistency(await reader.getCart(cartId));
     const later = await eventually(async () => {
       const now = consistency(await reader.getCart(cartId));
@@ -114,7 +124,7 @@ describe('consistency levels on reads: watermarks and Max-Staleness', () => {
     // A bound the stale watermark meets is answered at once.
     expect((await reader.getCartWithin(cartId, 3_600_000)).status).toBe(200);
 
-    await operator.setConsumptionPaused(false);
+    await pauseAll(false);
     const fresh = await eventually(async () => {
       const answer = await reader.getCartWithin(cartId, 0);
       if (answer.status !== 200) throw new Error(`answered ${answer.status}`);
