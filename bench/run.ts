@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { provideInfrastructure } from '../test/setup/infrastructure';
 import { runCatchUp, type CatchUpResult } from './lib/catch-up';
 import { runCheckedStep, type CheckedStepResult } from './lib/checked-step';
+import { LEVELS_WRITE_RATE, levelsTable, runConsistencyLevels } from './lib/consistency-levels';
 import type { Mode } from './lib/modes';
 import { catchUpTable, chart, checkedTable, ratioTable, stepTable, writeResults } from './lib/report';
 import { runStep, type StepResult } from './lib/step';
@@ -45,15 +46,18 @@ async function main(): Promise<void> {
       say(`… ${mode}: clients writing and reading their writes for ${seconds} s, history checked`);
       checked.push(await runCheckedStep(mode, seconds));
     }
+    say(`… consistency levels read under ${LEVELS_WRITE_RATE} writes/s for ${seconds} s`);
+    const levels = await runConsistencyLevels(seconds);
     const verdicts = targets(steps, catchUps, checked);
     say(
       `\n${stepTable(steps)}\n\n${ratioTable(steps)}\n\nCatch-up\n\n${catchUpTable(catchUps)}\n\n` +
-        `Guarantees under load\n\n${checkedTable(checked)}\n\nTargets\n\n${verdicts}\n`,
+        `Guarantees under load\n\n${checkedTable(checked)}\n\nConsistency levels\n\n${levelsTable(levels)}\n\n` +
+        `Targets\n\n${verdicts}\n`,
     );
     for (const step of checked) if (step.failure) say(`${step.mode}: ${step.failure}`);
     writeResults(
       join(__dirname, 'results'),
-      { when: new Date().toISOString(), stepSeconds: seconds, steps, catchUps, checked },
+      { when: new Date().toISOString(), stepSeconds: seconds, steps, catchUps, checked, levels },
       chart(steps),
     );
     say('written: bench/results/latest.json, bench/results/latest.svg');

@@ -92,7 +92,7 @@ export async function runStep(
   }
 }
 
-async function drained(stack: TestStack): Promise<void> {
+export async function drained(stack: TestStack): Promise<void> {
   await eventually(
     async () => {
       const now = await backlog(stack.cartDb.url, stack.queryDb.url);

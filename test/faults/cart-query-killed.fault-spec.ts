@@ -10,7 +10,9 @@ describe('fault: a Cart-Query instance killed with SIGKILL mid-load, then restar
     // Two instances in one consumer group: sessions move between them, and the survivor serves
     // reads while the other is down (its partitions wait for the group to notice the death).
     const stack = cleanup.add(await TestStack.start({ queries: 2 }), (s) => s.stop());
-    const run = cleanup.add(await FaultRun.begin('a. Cart-Query SIGKILL', stack), (r) => r.stopLoad());
+    const run = cleanup.add(await FaultRun.begin('a. Cart-Query SIGKILL', stack, { watermarks: true }), (r) =>
+      r.stopLoad(),
+    );
     await run.until('3 s of load', () => run.loadedFor(3000));
 
     const [killed, survivor] = run.readers;

@@ -25,7 +25,9 @@ describe('fault: Cart-Query consumption paused for 30 s under load, then resumed
       (await readModel.query<{ n: number }>('SELECT count(*)::int AS n FROM processed_events')).rows[0].n;
     const operator = new CartClient(stack.query[0].url, operatorBearer());
 
-    const run = cleanup.add(await FaultRun.begin('f. consumption paused 30 s', stack), (r) => r.stopLoad());
+    const run = cleanup.add(await FaultRun.begin('f. consumption paused 30 s', stack, { watermarks: true }), (r) =>
+      r.stopLoad(),
+    );
     await run.until('2.5 s of load', () => run.loadedFor(2500));
 
     await operator.setConsumptionPaused(true);

@@ -15,6 +15,7 @@ const COLUMNS = [
   ['RYW violations', (row) => row.ryw],
   ['monotonic violations', (row) => row.monotonic],
   ['diverged', (row) => row.diverged],
+  ['watermark violations', (row) => row.watermark ?? '—'],
   ['s to converge', (row) => seconds(row.convergeSeconds)],
   ['s to quiesce', (row) => seconds(row.quiesceSeconds)],
 ];

@@ -4,7 +4,7 @@ export { Cleanup };
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { EventBroker, KafkajsEventBroker } from '@converge/kafka';
+import { EventBroker, type InboundMessage, KafkajsEventBroker, readWatermark } from '@converge/kafka';
 import {
   CreateOutbox1732200000100,
   OUTBOX_NOTIFY_SQL,
@@ -120,9 +120,13 @@ export interface ReceivedEvent extends TestEvent {
   receivedAt: number;
 }
 
+/** What one partition held, in offset order: events and the watermarks between them. */
+export type PartitionEntry = { event: TestEvent } | { watermarkMs: number };
+
 /** A real consumer of the topic, in its own group; tests wait on what it has received. */
 export class TopicReader {
   readonly received: ReceivedEvent[] = [];
+  readonly partitions = new Map<number, PartitionEntry[]>();
   private readonly listeners = new Set<() => void>();
 
   static async start(cleanup: Cleanup, broker: EventBroker, topic: string): Promise<TopicReader> {
@@ -162,10 +166,18 @@ export class TopicReader {
     return this.until((all) => all.some((e) => e.key === key && e.seq === seq), `${key}#${seq}`, timeoutMs);
   }
 
-  private take(partition: number, messages: { value: Buffer | null }[]): void {
+  private take(partition: number, messages: InboundMessage[]): void {
     const receivedAt = performance.now();
+    const log = this.partitions.get(partition) ?? [];
+    this.partitions.set(partition, log);
     for (const message of messages) {
+      const watermarkMs = readWatermark(message);
+      if (watermarkMs !== undefined) {
+        log.push({ watermarkMs });
+        continue;
+      }
       const event = JSON.parse(message.value?.toString('utf8') ?? 'null') as TestEvent;
+      log.push({ event });
       this.received.push({ ...event, partition, receivedAt });
     }
     for (const listener of [...this.listeners]) listener();

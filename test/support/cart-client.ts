@@ -55,6 +55,11 @@ export class CartClient {
     return this.call(`/carts/${cartId}`, { method: 'GET' }, token);
   }
 
+  /** Cart-Query only: a read that must miss no write committed more than `maxStaleness` ms before it. */
+  getCartWithin(cartId: string, maxStaleness: number | string, token?: string): Promise<CartAnswer> {
+    return this.call(`/carts/${cartId}`, { method: 'GET', headers: { 'Max-Staleness': String(maxStaleness) } }, token);
+  }
+
   /** Cart-Query only, with an operator's Authorization: pauses (true) or resumes (false) consumption. */
   async setConsumptionPaused(paused: boolean): Promise<void> {
     const answer = await requestJson<{ paused: boolean }>(`${this.baseUrl}/operations/consumption`, {

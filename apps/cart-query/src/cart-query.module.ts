@@ -21,10 +21,12 @@ import { ApplyCartEventsKafkaController } from './events/apply-cart-events/apply
 import { ConsumerStats } from './events/apply-cart-events/consumer-stats';
 import { ProcessedEventsPruner } from './events/processed-events.pruner';
 import { CartViewRepository } from './infrastructure/cart-view.repository';
+import { PartitionWatermarks } from './infrastructure/partition-watermarks.repository';
 import { ReadModelSignals } from './infrastructure/read-model-signals';
 import { ConsumerLagMetrics } from './metrics/consumer-lag.metrics';
 import { ConsumerMetrics } from './metrics/consumer.metrics';
 import { ParkedEventsMetrics } from './metrics/parked-events.metrics';
+import { WatermarkMetrics } from './metrics/watermark.metrics';
 import { GetCartHandler } from './queries/get-cart/get-cart.handler';
 import { DeadLetterStore } from './infrastructure/dead-letter.store';
 import { DeadLettersHttpController } from './operations/dead-letters/dead-letters.http.controller';
@@ -98,6 +100,7 @@ import { StreamAppliedEventsHttpController } from './operations/stream-applied-e
     ParseSessionTokenPipe,
     CartViewRepository,
     ReadModelSignals,
+    PartitionWatermarks,
     ConsumerStats,
     ApplyCartEventsHandler,
     GetCartHandler,
@@ -105,6 +108,7 @@ import { StreamAppliedEventsHttpController } from './operations/stream-applied-e
     ConsumerMetrics,
     ConsumerLagMetrics,
     ParkedEventsMetrics,
+    WatermarkMetrics,
     CartOperationsClient,
     RepairMetrics,
     SnapshotRequests,

@@ -36,6 +36,8 @@ export const cartEnv = z
     OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
     OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
     OUTBOX_RETENTION_MS: z.coerce.number().int().min(0).default(3_600_000),
+    OUTBOX_WATERMARK_BUSY_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+    OUTBOX_WATERMARK_IDLE_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   })
   .superRefine((env, ctx) => refuseDevelopmentKeys(env, ctx, ['SESSION_TOKEN_SECRET', 'AUTH_JWT_SECRET']))
   .transform((env) => ({
@@ -54,6 +56,11 @@ export const cartEnv = z
       pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
       batchSize: env.OUTBOX_BATCH_SIZE,
       retentionMs: env.OUTBOX_RETENTION_MS,
+      watermarks: {
+        topics: [env.CART_EVENTS_TOPIC],
+        busyEveryMs: env.OUTBOX_WATERMARK_BUSY_MS,
+        idleEveryMs: env.OUTBOX_WATERMARK_IDLE_MS,
+      },
     },
   }));
 

@@ -344,6 +344,11 @@ function renderSync(update) {
   const ms = (value) => (value === undefined ? '–' : `${value} ms`);
   $('lag-p50').textContent = ms(update.lag.p50);
   $('lag-p99').textContent = ms(update.lag.p99);
+  // The sync indicator: the watermark's age bounds how stale any answer of the read model can be.
+  const age = update.gauges.watermarkAgeMs;
+  $('watermark-age').textContent =
+    age === undefined ? '–' : age < 1000 ? `${age} ms ago` : `${(age / 1000).toFixed(1)} s ago`;
+  $('watermark-age').classList.toggle('bad', age !== undefined && age > 2000);
   const backlog = update.gauges.outboxBacklog;
   $('backlog').textContent = backlog ?? '–';
   const lag = update.gauges.consumerLag.reduce((sum, p) => sum + p.lag, 0);

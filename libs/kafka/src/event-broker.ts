@@ -1,4 +1,5 @@
 import type { PartitionLag } from './consumer-lag';
+import type { WatermarkRecord } from './watermark-record';
 
 export type { PartitionLag } from './consumer-lag';
 
@@ -65,6 +66,10 @@ export interface EventBroker {
   ensureTopics(specs: TopicSpec[]): Promise<void>;
   /** Resolves once every message is acknowledged by all in-sync replicas, in the order given. */
   publish(topic: string, messages: OutboundMessage[]): Promise<void>;
+  /** One copy on each partition, acknowledged like publish, behind what publish acknowledged before. */
+  publishToEveryPartition(topic: string, record: WatermarkRecord): Promise<void>;
+  /** The partition publish puts a key on; the topic's partition count is asked once. */
+  partitionOf(topic: string, key: string): Promise<number>;
   subscribe(options: SubscriptionOptions): Promise<Subscription>;
   /** Stops fetching for every subscription, staying in the groups; nothing is skipped or lost. */
   pauseConsumption(): void;

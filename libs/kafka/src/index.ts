@@ -3,3 +3,4 @@ export * from './kafkajs-event-broker';
 export * from './broker-transport.strategy';
 export * from './dead-letter';
 export * from './broker-readiness';
+export * from './watermark-record';

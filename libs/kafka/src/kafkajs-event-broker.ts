@@ -16,7 +16,8 @@ import {
 import { backoffDelayMs, delay } from '@converge/backoff';
 import { byteBoundedSends } from './byte-bounded-sends';
 import { consumerLag, type PartitionLag } from './consumer-lag';
-import { groupByPartition, unacknowledged } from './partition-acks';
+import { groupByPartition, partitionOfKey, unacknowledged } from './partition-acks';
+import type { WatermarkRecord } from './watermark-record';
 import {
   BatchControl,
   BatchHandler,
@@ -47,8 +48,11 @@ const KAFKAJS_LEVEL = {
 /** A send that leaves partitions unacknowledged is followed by one for them; this many in all, then the caller retries. */
 const MAX_SENDS_PER_PUBLISH = 3;
 
+/** What goes to one partition: an event (keyed) or a record for every partition (unkeyed, no value). */
+type PartitionMessage = OutboundMessage | (WatermarkRecord & { key: null; value: null });
+
 /** The messages with the partition each was grouped under, so kafkajs sends each exactly there. */
-function toPartitioned(groups: Map<number, OutboundMessage[]>): Message[] {
+function toPartitioned(groups: Map<number, PartitionMessage[]>): Message[] {
   return [...groups].flatMap(([partition, group]) => group.map((message) => ({ ...message, partition })));
 }
 
@@ -221,8 +225,18 @@ export class KafkajsEventBroker implements EventBroker {
     for (const slice of byteBoundedSends(groups)) await this.publishAcknowledged(topic, slice);
   }
 
+  async publishToEveryPartition(topic: string, record: WatermarkRecord): Promise<void> {
+    const partitions = await this.partitionsOf(topic);
+    const copy = { ...record, key: null, value: null };
+    await this.publishAcknowledged(topic, new Map(partitions.map(({ partitionId }) => [partitionId, [copy]])));
+  }
+
+  async partitionOf(topic: string, key: string): Promise<number> {
+    return partitionOfKey(topic, await this.partitionsOf(topic), key);
+  }
+
   /** Sends until every partition of the slice is acknowledged (tulios/kafkajs#1303). */
-  private async publishAcknowledged(topic: string, slice: Map<number, OutboundMessage[]>): Promise<void> {
+  private async publishAcknowledged(topic: string, slice: Map<number, PartitionMessage[]>): Promise<void> {
     let pending = slice;
     for (let send = 1; pending.size > 0; send++) {
       if (send > MAX_SENDS_PER_PUBLISH) {

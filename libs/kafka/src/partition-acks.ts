@@ -6,6 +6,11 @@ import { Partitioners, type PartitionMetadata, type RecordMetadata } from 'kafka
  */
 const defaultPartitioner = Partitioners.DefaultPartitioner();
 
+/** The partition a key hashes to, as groupByPartition places it. */
+export function partitionOfKey(topic: string, partitionMetadata: PartitionMetadata[], key: string): number {
+  return defaultPartitioner({ topic, partitionMetadata, message: { key, value: null } });
+}
+
 /** Messages by the partition their key hashes to, each partition's in the order given. */
 export function groupByPartition<M extends { key: string; value: string | Buffer | null }>(
   topic: string,
@@ -14,7 +19,7 @@ export function groupByPartition<M extends { key: string; value: string | Buffer
 ): Map<number, M[]> {
   const groups = new Map<number, M[]>();
   for (const message of messages) {
-    const partition = defaultPartitioner({ topic, partitionMetadata, message });
+    const partition = partitionOfKey(topic, partitionMetadata, message.key);
     const group = groups.get(partition);
     if (group) group.push(message);
     else groups.set(partition, [message]);

@@ -19,6 +19,16 @@ export interface OutboxRelayOptions {
   lockKey?: number;
   /** How often a standby asks for leadership. */
   standbyRetryMs?: number;
+  /** When set, a watermark goes to every partition of these topics after scans that published all they saw. */
+  watermarks?: WatermarkOptions;
+}
+
+export interface WatermarkOptions {
+  topics: string[];
+  /** At most one watermark this often while rows flow (default 100). */
+  busyEveryMs?: number;
+  /** At least one this often while nothing is written, so an idle system still shows fresh ones (default 1000). */
+  idleEveryMs?: number;
 }
 
 /** What a writer needs from the relay: a nudge after its transaction committed. */

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { backoffDelayMs } from '@converge/backoff';
-import type { EventBroker } from '@converge/kafka';
+import { type EventBroker, watermarkRecord } from '@converge/kafka';
 import { describeIds, groupByTopic, oldestCreatedAt, OutboxRow } from './outbox-batch';
 import { describeFailure } from './outbox-failure';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox-message';
@@ -8,6 +8,7 @@ import { AdvisoryLeadership } from './outbox-relay.leadership';
 import type { OutboxRelayOptions, OutboxWakeUp } from './outbox-relay.options';
 import { OutboxTable } from './outbox-table';
 import { pause, WakeUpLatch } from './wake-up-latch';
+import { WatermarkSchedule } from './watermark-schedule';
 
 // Any fixed 64-bit key works; it only has to differ from other advisory locks (migrations: 4242_0001).
 export const DEFAULT_OUTBOX_LOCK_KEY = 4242_0002;
@@ -40,6 +41,7 @@ export class OutboxRelay
   private readonly publishedListeners = new Set<PublishedListener>();
   private readonly stopping = new AbortController();
   private readonly standbyRetryMs: number;
+  private readonly watermarks?: WatermarkSchedule;
   private loop?: Promise<void>;
   private stopped?: Promise<void>;
   private leading = false;
@@ -53,6 +55,7 @@ export class OutboxRelay
     if (options.pollIntervalMs < 1) throw new Error('outbox relay pollIntervalMs must be at least 1');
     this.standbyRetryMs = options.standbyRetryMs ?? DEFAULT_STANDBY_RETRY_MS;
     this.table = new OutboxTable(options.databaseUrl, logger);
+    if (options.watermarks) this.watermarks = new WatermarkSchedule(options.watermarks);
     this.leadership = new AdvisoryLeadership(
       {
         databaseUrl: options.databaseUrl,
@@ -181,21 +184,26 @@ export class OutboxRelay
 
   /** Waits for the next reason to look at the outbox. */
   private async idle(term: AbortSignal): Promise<void> {
-    if (this.options.mode === 'notify') await this.wakeUps.wait(this.options.pollIntervalMs, term);
-    else await pause(this.options.pollIntervalMs, term);
+    const wait = this.watermarks?.idleWait(this.options.pollIntervalMs) ?? this.options.pollIntervalMs;
+    if (this.options.mode === 'notify') await this.wakeUps.wait(wait, term);
+    else await pause(wait, term);
   }
 
   /** Publishes one batch: topic by topic, each awaited until acknowledged, then marks what went out. */
   private async publishPass(term: AbortSignal, attempt: number): Promise<PassOutcome> {
     this.wakeUps.clear();
     let rows: OutboxRow[];
+    let scannedAtMs: number;
     try {
-      rows = await this.table.unpublished(this.options.batchSize);
+      ({ rows, scannedAtMs } = await this.table.unpublished(this.options.batchSize));
     } catch (error) {
       this.logger.warn(`reading the outbox failed (attempt ${attempt}), retrying: ${describeFailure(error)}`);
       return 'failed';
     }
-    if (rows.length === 0) return 'drained';
+    if (rows.length === 0) {
+      await this.sendWatermark(scannedAtMs, term);
+      return 'drained';
+    }
     const acknowledged = new Set<string>();
     let failed = false;
     for (const batch of groupByTopic(rows)) {
@@ -214,7 +222,27 @@ export class OutboxRelay
     const published = rows.filter((row) => acknowledged.has(row.id));
     if (published.length > 0 && !(await this.markPublished(published))) return 'failed';
     if (failed) return 'failed';
-    return rows.length === this.options.batchSize ? 'more' : 'drained';
+    if (rows.length === this.options.batchSize) return 'more';
+    // Fewer than the limit: the scan saw every unpublished row of its snapshot, all now acknowledged.
+    if (published.length === rows.length) await this.sendWatermark(scannedAtMs, term);
+    return 'drained';
+  }
+
+  /**
+   * Every transaction that committed before the scan's instant was in its snapshot, and every row
+   * the snapshot held unpublished is now acknowledged (rows published earlier were acknowledged
+   * before they were marked). So, written after them, the instant is true on every partition.
+   * A failed watermark is only logged: the next one says more.
+   */
+  private async sendWatermark(scannedAtMs: number, term: AbortSignal): Promise<void> {
+    if (!this.watermarks?.due || term.aborted) return;
+    this.watermarks.sent();
+    try {
+      const record = watermarkRecord(scannedAtMs);
+      for (const topic of this.watermarks.topics) await this.broker.publishToEveryPartition(topic, record);
+    } catch (error) {
+      this.logger.warn(`publishing a watermark failed: ${describeFailure(error)}`);
+    }
   }
 
   private async recordFailure(ids: string[], topic: string, error: unknown, attempt: number): Promise<void> {

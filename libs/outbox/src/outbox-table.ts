@@ -4,12 +4,24 @@ import { OutboxRow, toMessageHeaders } from './outbox-batch';
 import { describeFailure } from './outbox-failure';
 
 interface StoredRow {
-  id: string;
+  scanned_at_ms: string;
+  id: string | null;
   topic: string;
   message_key: string;
   payload: string;
   headers: unknown;
   created_at: Date;
+}
+
+function toOutboxRow(row: StoredRow): OutboxRow {
+  return {
+    id: row.id!,
+    topic: row.topic,
+    key: row.message_key,
+    value: row.payload,
+    headers: toMessageHeaders(row.headers),
+    createdAt: row.created_at,
+  };
 }
 
 /** The relay's SQL against the outbox table, over the relay's one working connection. */
@@ -39,21 +51,24 @@ export class OutboxTable {
   /**
    * The oldest unpublished rows, in id order. Deliberately not `id > last seen`: ids are taken
    * at insert, not at commit, so a slow transaction can commit a row below one already published.
+   *
+   * With them, `scannedAtMs`: the database's now() of this statement, floored to the millisecond.
+   * One statement is one transaction, whose now() is fixed when it starts, before its snapshot is
+   * taken; so a transaction whose COMMIT returned before that instant is visible in the snapshot.
+   * Not clock_timestamp(): read after the snapshot, it could postdate a commit the scan missed.
+   * The lateral join returns one row even when nothing is unpublished, so the instant still comes.
    */
-  async unpublished(limit: number): Promise<OutboxRow[]> {
+  async unpublished(limit: number): Promise<{ rows: OutboxRow[]; scannedAtMs: number }> {
     const { rows } = await this.pool.query<StoredRow>(
-      `SELECT id, topic, message_key, payload::text AS payload, headers, created_at
-         FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+      `SELECT floor(extract(epoch FROM now()) * 1000)::bigint AS scanned_at_ms, o.*
+         FROM (SELECT 1) AS scan
+         LEFT JOIN LATERAL (
+           SELECT id, topic, message_key, payload::text AS payload, headers, created_at
+             FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1) AS o ON true
+        ORDER BY o.id`,
       [limit],
     );
-    return rows.map((row) => ({
-      id: row.id,
-      topic: row.topic,
-      key: row.message_key,
-      value: row.payload,
-      headers: toMessageHeaders(row.headers),
-      createdAt: row.created_at,
-    }));
+    return { rows: rows.filter((row) => row.id !== null).map(toOutboxRow), scannedAtMs: Number(rows[0].scanned_at_ms) };
   }
 
   async markPublished(ids: string[]): Promise<void> {

@@ -441,6 +441,57 @@ describe('the history Checker', () => {
     });
   });
 
+  describe('6. what reads claim of their freshness (watermarks)', () => {
+    /** Wall clock = the history's clock + this: the watermarks are instants on it. */
+    const EPOCH = Date.UTC(2026, 10, 30, 12);
+    const onWallClock = (history: History): History => {
+      for (const op of history.ops) Object.assign(op, { wallStart: EPOCH + op.start, wallEnd: EPOCH + op.end });
+      return history;
+    };
+    const claim = (history: History, fields: { consistentAsOf?: number; maxStalenessMs?: number }): History => {
+      Object.assign(history.ops[history.ops.length - 1], fields);
+      return history;
+    };
+    const check = (history: History, finals: FinalCart[]) =>
+      checkHistory(history.ops, finals, { watermarks: true }).summary.watermark;
+
+    // Wall clock: create ends at EPOCH+15, the add at EPOCH+30, the read starts at EPOCH+40.
+    const written = () =>
+      onWallClock(
+        new History()
+          .create('s1')
+          .add('s1', 'apple', 2, { version: 1, items: apple(2) })
+          .read('s2', { status: 200, version: 0, items: [] }, { sent: false }),
+      );
+
+    it('finds a read that claims a watermark after a write it does not hold', () => {
+      expect(check(claim(written(), { consistentAsOf: EPOCH + 31 }), final(1, apple(2)))).toBe(1);
+    });
+
+    it('lets a read miss a write acknowledged at or after its watermark', () => {
+      expect(check(claim(written(), { consistentAsOf: EPOCH + 30 }), final(1, apple(2)))).toBe(0);
+      expect(check(claim(written(), { consistentAsOf: EPOCH + 20 }), final(1, apple(2)))).toBe(0);
+    });
+
+    it('finds a 404 that claims a watermark after the cart was created', () => {
+      const history = onWallClock(new History().create('s1').read('s2', { status: 404 }, { sent: false }));
+      expect(check(claim(history, { consistentAsOf: EPOCH + 16 }), final(0, []))).toBe(1);
+      expect(check(claim(history, { consistentAsOf: EPOCH + 15 }), final(0, []))).toBe(0);
+    });
+
+    it('finds a Max-Staleness read answered older than its bound, or with no watermark at all', () => {
+      const bounded = (asOf?: number) => claim(written(), { maxStalenessMs: 20, consistentAsOf: asOf });
+      expect(check(bounded(EPOCH + 19), final(1, apple(2)))).toBe(1);
+      expect(check(bounded(undefined), final(1, apple(2)))).toBe(1);
+      expect(check(bounded(EPOCH + 20), final(1, apple(2)))).toBe(0);
+    });
+
+    it('judges nothing of it unless asked', () => {
+      const history = claim(written(), { consistentAsOf: EPOCH + 31 });
+      expect(checkHistory(history.ops, final(1, apple(2))).summary.watermark).toBe(0);
+    });
+  });
+
   it('does not judge reads of a view damaged by hand while it was, and judges the rest', () => {
     const history = new History()
       .create('s1')

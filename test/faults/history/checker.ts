@@ -1,6 +1,7 @@
 import {
   describeItems,
   describeOperation,
+  isAcknowledged,
   type FinalCart,
   type Item,
   type Observed,
@@ -15,9 +16,11 @@ import {
  * - ryw: a read that did not see what its token (or its session's own writes) required;
  * - monotonic: a read older than one the same session already saw;
  * - diverged: the read model not equal to the write model at the end, or a read answering a
- *   version with other items than the write model had at that version.
+ *   version with other items than the write model had at that version;
+ * - watermark: a read whose X-Consistent-As-Of is false (it misses a write acknowledged before
+ *   it), or a Max-Staleness read answered with a watermark older than its bound.
  */
-export type ViolationKind = 'lost' | 'doubled' | 'ryw' | 'monotonic' | 'diverged';
+export type ViolationKind = 'lost' | 'doubled' | 'ryw' | 'monotonic' | 'diverged' | 'watermark';
 
 export interface Violation {
   kind: ViolationKind;
@@ -51,6 +54,7 @@ export interface CheckSummary {
   ryw: number;
   monotonic: number;
   diverged: number;
+  watermark: number;
   violations: number;
 }
 
@@ -68,6 +72,12 @@ export interface CheckOptions {
   historyLength?: number;
   /** Views damaged by hand (client clock, ms): reads of them in the window are not judged. */
   tampered?: Array<{ cartId: string; from: number; until: number }>;
+  /**
+   * Judge what reads claim of their freshness (6.). Off where a scenario takes events away from
+   * the consumer behind the watermarks' back (records deleted, a history truncated): the claim
+   * only holds for a consumer that read its partitions whole.
+   */
+  watermarks?: boolean;
 }
 
 /**
@@ -85,7 +95,9 @@ export interface CheckOptions {
  *    a token covering the version it returned, and saw the session's own acknowledged writes;
  * 4. monotonic reads: a session's read is never older than a read the session saw before;
  * 5. nothing counted twice: for a cart changed only by add-item, each sku's final quantity lies
- *    between the sum of its acknowledged adds and that plus its unanswered ones.
+ *    between the sum of its acknowledged adds and that plus its unanswered ones;
+ * 6. with `watermarks`: a read (200 or 404) consistent as of W holds every write acknowledged
+ *    before W, on the wall clock; a read with Max-Staleness m answered 200 says W ≥ its start − m.
  * "Before" is real time on the client's clock: the earlier operation ended before the later began.
  * Reads of a view a scenario damaged by hand, from the damage until its repair, are not judged:
  * they saw the damage, not the system; the final states and every other read still are.
@@ -109,6 +121,7 @@ export function checkHistory(history: Operation[], finals: FinalCart[], options:
   for (const cartId of cartIds) {
     const ops = byCart.get(cartId) ?? [];
     checkCart(cartId, ops, finalByCart.get(cartId), report);
+    if (options.watermarks) checkWatermarks(cartId, ops, report);
     for (const sessionOps of groupBy(ops, (op) => op.session).values()) checkSession(cartId, sessionOps, ops, report);
   }
 
@@ -131,6 +144,7 @@ export function checkHistory(history: Operation[], finals: FinalCart[], options:
     ryw: count('ryw'),
     monotonic: count('monotonic'),
     diverged: count('diverged'),
+    watermark: count('watermark'),
     violations: violations.length,
   };
   return { ok: violations.length === 0, summary, violations: violations.slice(0, keep) };
@@ -406,6 +420,40 @@ function checkSession(cartId: string, ops: Operation[], cartOps: Operation[], re
   }
 }
 
+/** 6. What each read claimed of its freshness, against the writes acknowledged on the cart. */
+function checkWatermarks(cartId: string, ops: Operation[], report: Report): void {
+  const acknowledged = ops.filter(
+    (op): op is WriteOperation & { wallEnd: number } => isAcknowledged(op) && op.wallEnd !== undefined,
+  );
+  for (const read of ops.filter((op): op is ReadOperation => op.type === 'read')) {
+    const asOf = read.consistentAsOf;
+    const claims: string[] = [];
+    if (read.status === 200 && read.maxStalenessMs !== undefined && read.wallStart !== undefined) {
+      const floor = read.wallStart - read.maxStalenessMs;
+      if (asOf === undefined || asOf < floor) {
+        claims.push(`Max-Staleness ${read.maxStalenessMs} ms asks for ${iso(floor)}, the answer is as of ${iso(asOf)}`);
+      }
+    }
+    if (asOf !== undefined && (read.status === 200 || read.status === 404)) {
+      // Acknowledged before the watermark (both floored to the ms): committed before it, so in the answer.
+      const missed = acknowledged.filter(
+        (op) => op.wallEnd < asOf && (read.status === 404 || (op.version ?? -1) > (read.version ?? -1)),
+      );
+      if (missed.length > 0) {
+        claims.push(
+          `as of ${iso(asOf)}, yet it misses v${missed[missed.length - 1].version}, acknowledged at ` +
+            iso(missed[missed.length - 1].wallEnd),
+        );
+      }
+    }
+    if (claims.length > 0) {
+      report({ kind: 'watermark', cartId, session: read.session, operation: read, message: claims.join('; ') }, ops);
+    }
+  }
+}
+
+const iso = (ms: number | undefined): string => (ms === undefined ? 'unknown' : new Date(ms).toISOString());
+
 function sameState(a: Observed, b: Observed): boolean {
   return a.status === b.status && a.version === b.version && sameItems(a.items ?? [], b.items ?? []);
 }
@@ -439,7 +487,8 @@ export function describeViolations(result: CheckResult): string {
   const { summary } = result;
   const head =
     `${summary.violations} violation(s): lost ${summary.lost}, doubled ${summary.doubled}, ryw ${summary.ryw}, ` +
-    `monotonic ${summary.monotonic}, diverged ${summary.diverged} (over ${summary.operations} operations)`;
+    `monotonic ${summary.monotonic}, diverged ${summary.diverged}, watermark ${summary.watermark} ` +
+    `(over ${summary.operations} operations)`;
   const parts = result.violations.map(
     (violation) =>
       `- [${violation.kind}] cart ${violation.cartId}${violation.session ? ` session ${violation.session}` : ''}: ` +

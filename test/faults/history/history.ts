@@ -30,6 +30,12 @@ interface OperationBase {
   /** Client clock, ms: when the call was made and when its answer (or failure) came. */
   start: number;
   end: number;
+  /**
+   * The same two instants on the wall clock (Date.now(), epoch ms, floored), which is the clock
+   * the watermarks are read from: the database's, on this same machine. Absent in hand-made histories.
+   */
+  wallStart?: number;
+  wallEnd?: number;
   /** HTTP status; undefined when no answer came. */
   status?: number;
   /** Why no answer came (ECONNREFUSED, ECONNRESET, timeout, ...). */
@@ -59,6 +65,10 @@ export interface ReadOperation extends OperationBase {
   required?: number;
   /** The version of this cart the token received requires. */
   covered?: number;
+  /** The Max-Staleness the read asked for (ms). */
+  maxStalenessMs?: number;
+  /** The answer's X-Consistent-As-Of (epoch ms): every write committed before it is in the answer. */
+  consistentAsOf?: number;
 }
 
 export type Operation = WriteOperation | ReadOperation;
@@ -91,8 +101,13 @@ export function describeOperation(op: Operation): string {
   const what =
     op.type === 'write'
       ? `${op.action}${op.request ? ` ${op.request.sku}${op.request.quantity !== undefined ? `×${op.request.quantity}` : ''}` : ''} [${op.outcome}]`
-      : `read${op.required !== undefined ? ` token≥v${op.required}` : op.tokenSent ? ' token' : ''}`;
-  const covers = op.type === 'read' && op.covered !== undefined ? ` token→v${op.covered}` : '';
+      : `read${op.required !== undefined ? ` token≥v${op.required}` : op.tokenSent ? ' token' : ''}` +
+        `${op.maxStalenessMs !== undefined ? ` max-staleness ${op.maxStalenessMs} ms` : ''}`;
+  const covers =
+    (op.type === 'read' && op.covered !== undefined ? ` token→v${op.covered}` : '') +
+    (op.type === 'read' && op.consistentAsOf !== undefined
+      ? ` as of ${new Date(op.consistentAsOf).toISOString()}`
+      : '');
   return `#${op.index} ${op.session} ${cart} @${op.instance} ${what} → ${answer}${covers} (${op.start.toFixed(1)}…${op.end.toFixed(1)} ms)`;
 }
 

@@ -63,7 +63,13 @@ export class Recorder {
 
   /** @internal Reserves the operation's index at invocation, so the history is in call order. */
   begin<T extends Operation>(op: Omit<T, 'index' | 'start' | 'end'>): T {
-    const started = { ...op, index: this.operations.length, start: this.now(), end: Number.NaN } as T;
+    const started = {
+      ...op,
+      index: this.operations.length,
+      start: this.now(),
+      end: Number.NaN,
+      wallStart: Date.now(),
+    } as T;
     this.operations.push(started);
     return started;
   }
@@ -123,8 +129,8 @@ export class RecordedSession {
     return this.write(endpoint, 'clear', cartId, undefined, (token) => endpoint.client.clearCart(cartId, token));
   }
 
-  /** A read of the read model (Cart-Query) with the session's token. */
-  async read(endpoint: Endpoint, cartId: string): Promise<ReadOperation> {
+  /** A read of the read model (Cart-Query) with the session's token, and a staleness bound if given. */
+  async read(endpoint: Endpoint, cartId: string, maxStalenessMs?: number): Promise<ReadOperation> {
     const tokenSent = this.token;
     const op = this.recorder.begin<ReadOperation>({
       type: 'read',
@@ -133,10 +139,17 @@ export class RecordedSession {
       instance: endpoint.name,
       tokenSent,
       required: this.recorder.requiredBy(tokenSent, cartId),
+      maxStalenessMs,
     });
-    const { answer, error } = await this.recorder.call(() => endpoint.client.getCart(cartId, tokenSent));
+    const { answer, error } = await this.recorder.call(() =>
+      maxStalenessMs === undefined
+        ? endpoint.client.getCart(cartId, tokenSent)
+        : endpoint.client.getCartWithin(cartId, maxStalenessMs, tokenSent),
+    );
     this.settle(op, answer, error);
     if (answer?.status === 200) op.covered = this.recorder.requiredBy(answer.token, cartId);
+    const asOf = answer?.headers.get('x-consistent-as-of');
+    if (asOf) op.consistentAsOf = Date.parse(asOf);
     return op;
   }
 
@@ -166,6 +179,7 @@ export class RecordedSession {
 
   private settle(op: Operation, answer: CartAnswer | undefined, error: string | undefined): void {
     op.end = this.recorder.now();
+    op.wallEnd = Date.now();
     if (!answer) {
       op.error = error;
       return;

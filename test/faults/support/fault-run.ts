@@ -19,7 +19,15 @@ export interface FaultRunOptions {
   pauseMs?: number;
   /** How long quiescence and catching up may take at most. */
   convergeTimeoutMs?: number;
+  /**
+   * Half the reads also ask for a Max-Staleness bound, and the checker judges every read's
+   * X-Consistent-As-Of and every bound (checkHistory's 6.).
+   */
+  watermarks?: boolean;
 }
+
+/** From "everything before my request" to a second: what a caller of bounded staleness asks. */
+const MAX_STALENESS_BOUNDS_MS = [0, 100, 1000];
 
 const endpoint = (name: string, service: ServiceProcess): Endpoint => ({ name, client: new CartClient(service.url) });
 
@@ -69,6 +77,7 @@ export class FaultRun {
       pauseMs: options.pauseMs ?? 20,
       writers: () => run.writers,
       readers: () => run.readers,
+      maxStalenessMs: options.watermarks ? MAX_STALENESS_BOUNDS_MS : undefined,
     });
     return run;
   }
@@ -196,23 +205,36 @@ export class FaultRun {
       finals = await this.finals();
     }
     this.dumpHistory(finals);
-    const result = checkHistory(this.recorder.operations, finals, { tampered: this.tampered });
+    const result = checkHistory(this.recorder.operations, finals, {
+      tampered: this.tampered,
+      watermarks: this.options.watermarks,
+    });
     this.result = result;
     const convergeSeconds =
       caughtUp !== undefined && this.faultEnd !== undefined ? (caughtUp - this.faultEnd) / 1000 : undefined;
     const quiesceSeconds = quiesced !== undefined ? (quiesced - loadEnd) / 1000 : undefined;
-    recordRow(rowOf(this.scenario, result.summary, { convergeSeconds, quiesceSeconds }));
+    const watermark = this.options.watermarks ? result.summary.watermark : undefined;
+    recordRow(rowOf(this.scenario, result.summary, { convergeSeconds, quiesceSeconds, watermark }));
     const s = result.summary;
     process.stdout.write(
       `\n[faults] ${this.scenario}: ${s.operations} operations over ${(loadEnd / 1000).toFixed(1)} s; ` +
         `${s.writes} writes (${s.acknowledgedWrites} acknowledged, ${s.failedWrites} failed, ${s.unansweredWrites} unanswered); ` +
-        `${s.reads} reads (${s.readsAnswered} answered, ${s.readsBehind} 503, ${s.readsFailed} failed); ` +
+        `${s.reads} reads (${s.readsAnswered} answered, ${s.readsBehind} 503, ${s.readsFailed} failed` +
+        `${this.options.watermarks ? `; ${this.boundedReads()}` : ''}); ` +
         `converged ${convergeSeconds?.toFixed(2) ?? '—'} s after the fault, quiesced ${quiesceSeconds?.toFixed(2) ?? '—'} s after the load\n`,
     );
     if (!result.ok) throw new Error(describeViolations(result));
     if (notQuiesced) throw notQuiesced;
     if (notCaughtUp) throw notCaughtUp;
     return result;
+  }
+
+  /** How the bounded reads went, and that the watermark claims were judged. */
+  private boundedReads(): string {
+    const bounded = this.recorder.reads.filter((op) => op.maxStalenessMs !== undefined);
+    const answered = bounded.filter((op) => op.status === 200).length;
+    const judged = this.recorder.reads.filter((op) => op.consistentAsOf !== undefined).length;
+    return `${bounded.length} with Max-Staleness, ${answered} of them answered; ${judged} watermark claims judged`;
   }
 
   /** With FAULTS_HISTORY_DIR set, leaves the history and the final states there, to look into. */

@@ -14,6 +14,8 @@ export interface LoadOptions {
   writeShare?: number;
   /** Share of clears among the writes; the rest are add-item. */
   clearShare?: number;
+  /** Half the reads ask for one of these Max-Staleness bounds (ms), at random; none when absent. */
+  maxStalenessMs?: number[];
   /** Each client pauses a random 0…this many ms between its operations: the load's pace. */
   pauseMs?: number;
   skus?: string[];
@@ -71,7 +73,9 @@ export class Load {
         lastWritten = cartId;
       } else {
         const cartId = lastWritten && Math.random() < 0.5 ? lastWritten : pick(cartIds);
-        op = await session.read(pick(readers()), cartId);
+        const bounds = this.options.maxStalenessMs ?? [];
+        const bound = bounds.length > 0 && Math.random() < 0.5 ? pick(bounds) : undefined;
+        op = await session.read(pick(readers()), cartId, bound);
       }
       // A client that got no answer waits a little longer before its next call.
       await pause(Math.random() * pauseMs + (op.status === undefined ? 100 : 0));

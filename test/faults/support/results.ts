@@ -15,6 +15,8 @@ export interface ScenarioRow {
   ryw: number;
   monotonic: number;
   diverged: number;
+  /** False X-Consistent-As-Of claims or broken staleness bounds; undefined where not judged. */
+  watermark?: number;
   /** From the fault's end until the read model reached the write model as it stood then. */
   convergeSeconds?: number;
   /** From the end of the load until the read model equalled the write model. */

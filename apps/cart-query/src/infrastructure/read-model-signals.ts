@@ -7,6 +7,8 @@ import { cartQueryConfig, type CartQueryConfig } from '../cart-query.config';
 
 /** Postgres channel on which every instance hears what any instance's consumer applied. */
 export const READ_MODEL_CHANNEL = 'cart_views_applied';
+/** And the watermarks it applied: "partition:epochMs". */
+export const WATERMARK_CHANNEL = 'partition_watermarks_applied';
 // NOTIFY payloads must stay under 8000 bytes; one entry is "uuid:version," (about 45 bytes).
 const ENTRIES_PER_NOTIFY = 150;
 
@@ -20,6 +22,15 @@ export interface AppliedNotice {
 }
 
 const EVERY_APPLY = Symbol('every apply');
+
+/** A wait on the consumer's signal: true once reached, false after the timeout or a cancel. */
+export interface Wait {
+  done: Promise<boolean>;
+  cancel(): void;
+}
+
+/** Cart ids are UUIDs, so this never names a cart. */
+const partitionEvent = (partition: number): string => `partition:${partition}`;
 
 /**
  * Tells waiting readers that a cart's view reached a version: in-process right after the
@@ -54,27 +65,45 @@ export class ReadModelSignals implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
+  /** Inside the applying transaction, as announce. */
+  async announceWatermark(sql: SqlExecutor, partition: number, atMs: number): Promise<void> {
+    await sql.query('SELECT pg_notify($1, $2)', [WATERMARK_CHANNEL, `${partition}:${atMs}`]);
+  }
+
   /** After the applying transaction committed: wakes this instance's readers at once. */
   applied(versions: AppliedVersion[]): void {
     for (const [cartId, version] of versions) this.emitter.emit(cartId, version);
+  }
+
+  watermarkApplied(partition: number, atMs: number): void {
+    this.emitter.emit(partitionEvent(partition), atMs);
   }
 
   /**
    * Resolves true once the cart reaches `minVersion`, false when `timeoutMs` passes first.
    * Register before reading the view, so a change between the read and the wait is not missed.
    */
-  reached(cartId: string, minVersion: number, timeoutMs: number): { done: Promise<boolean>; cancel(): void } {
+  reached(cartId: string, minVersion: number, timeoutMs: number): Wait {
+    return this.until(cartId, minVersion, timeoutMs);
+  }
+
+  /** The same for a partition's watermark (epoch ms): register before reading it. */
+  watermarkReached(partition: number, minMs: number, timeoutMs: number): Wait {
+    return this.until(partitionEvent(partition), minMs, timeoutMs);
+  }
+
+  private until(event: string, least: number, timeoutMs: number): Wait {
     let cancel = () => undefined as void;
     const done = new Promise<boolean>((resolve) => {
-      const onApplied = (version: number) => version >= minVersion && finish(true);
+      const onApplied = (value: number) => value >= least && finish(true);
       const timer = setTimeout(() => finish(false), Math.max(0, timeoutMs));
       const finish = (result: boolean) => {
         clearTimeout(timer);
-        this.emitter.off(cartId, onApplied);
+        this.emitter.off(event, onApplied);
         resolve(result);
       };
       cancel = () => finish(false);
-      this.emitter.on(cartId, onApplied);
+      this.emitter.on(event, onApplied);
     });
     return { done, cancel };
   }
@@ -84,9 +113,9 @@ export class ReadModelSignals implements OnApplicationBootstrap, OnApplicationSh
       const client = new Client({ connectionString: this.config.databaseUrl });
       try {
         await client.connect();
-        client.on('notification', (message) => this.onNotification(message.payload));
+        client.on('notification', (message) => this.onNotification(message.channel, message.payload));
         client.on('error', (error) => this.onListenerLost(client, error));
-        await client.query(`LISTEN ${READ_MODEL_CHANNEL}`);
+        await client.query(`LISTEN ${READ_MODEL_CHANNEL}; LISTEN ${WATERMARK_CHANNEL}`);
         this.listener = client;
         return;
       } catch (error) {
@@ -114,14 +143,18 @@ export class ReadModelSignals implements OnApplicationBootstrap, OnApplicationSh
     return () => this.emitter.off(EVERY_APPLY, listener);
   }
 
-  private onNotification(payload: string | undefined): void {
+  private onNotification(channel: string, payload: string | undefined): void {
     const at = new Date().toISOString();
     const notices: AppliedNotice[] = [];
     for (const entry of (payload ?? '').split(',')) {
-      const [cartId, version] = entry.split(':');
-      if (!cartId || !version) continue;
-      this.emitter.emit(cartId, Number(version));
-      notices.push({ cartId, version: Number(version), at });
+      const [key, value] = entry.split(':');
+      if (!key || !value) continue;
+      if (channel === WATERMARK_CHANNEL) {
+        this.watermarkApplied(Number(key), Number(value));
+      } else {
+        this.emitter.emit(key, Number(value));
+        notices.push({ cartId: key, version: Number(value), at });
+      }
     }
     if (notices.length > 0) this.emitter.emit(EVERY_APPLY, notices);
   }

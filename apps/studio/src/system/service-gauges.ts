@@ -9,6 +9,8 @@ export interface Gauges {
   consumerLag: Array<{ partition: number; lag: number }>;
   /** What repairing the read model has done, as the answering Cart-Query counts it since it started. */
   repairs?: { divergent: number; antiEntropy: number; readRepair: number; applied: number };
+  /** The oldest partition watermark's age: every answer of the read model is at most this stale. */
+  watermarkAgeMs?: number;
   at?: string;
 }
 
@@ -58,7 +60,9 @@ export class ServiceGauges implements OnApplicationBootstrap, OnApplicationShutd
       readRepair: count('converge_repairs_requested_total', { trigger: 'read-repair' }),
       applied: count('converge_repairs_applied_total'),
     };
-    this.latest = { outboxBacklog: backlog, consumerLag: lag, repairs, at: new Date().toISOString() };
+    const ages = query ? samplesOf(query, 'converge_watermark_age_seconds').map((sample) => sample.value) : [];
+    const watermarkAgeMs = ages.length > 0 ? Math.round(Math.max(...ages) * 1000) : undefined;
+    this.latest = { outboxBacklog: backlog, consumerLag: lag, repairs, watermarkAgeMs, at: new Date().toISOString() };
   }
 
   private async firstAnswer(urls: readonly string[]) {

@@ -5,6 +5,7 @@ import { StampProcessedEventsAtCommit1732200000400 } from './1732200000400-stamp
 import { AddCartViewOwner1732200000500 } from './1732200000500-add-cart-view-owner';
 import { AddCartViewDigests1732200000600 } from './1732200000600-add-cart-view-digests';
 import { CreateDeadLetters1732200000700 } from './1732200000700-create-dead-letters';
+import { CreatePartitionWatermarks1732200000800 } from './1732200000800-create-partition-watermarks';
 
 /** In order. Listed, not globbed, so the bundled service carries them. */
 export const cartQueryMigrations = [
@@ -15,4 +16,5 @@ export const cartQueryMigrations = [
   AddCartViewOwner1732200000500,
   AddCartViewDigests1732200000600,
   CreateDeadLetters1732200000700,
+  CreatePartitionWatermarks1732200000800,
 ];

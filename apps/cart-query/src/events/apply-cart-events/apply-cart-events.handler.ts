@@ -3,11 +3,19 @@ import { delay } from '@converge/backoff';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type CartEvent, decodeCartEvent, isAuthoritative } from '@converge/contracts';
 import { type Handled, IdempotentConsumer } from '@converge/idempotent-consumer';
-import { EVENT_BROKER, type EventBroker, type InboundBatch, type InboundMessage, toDeadLetter } from '@converge/kafka';
+import {
+  EVENT_BROKER,
+  type EventBroker,
+  type InboundBatch,
+  type InboundMessage,
+  readWatermark,
+  toDeadLetter,
+} from '@converge/kafka';
 import { ParkedEvents, VersionGate } from '@converge/version-gate';
 import { cartQueryConfig, type CartQueryConfig } from '../../cart-query.config';
 import { CartViewRepository, lockCartsForApply } from '../../infrastructure/cart-view.repository';
 import { DeadLetterStore } from '../../infrastructure/dead-letter.store';
+import { PartitionWatermarks } from '../../infrastructure/partition-watermarks.repository';
 import { type AppliedVersion, ReadModelSignals } from '../../infrastructure/read-model-signals';
 import { ReplicationDelay } from '../../operations/set-replication-delay/replication-delay';
 import { applyCartEvent, type CartView } from '../../read-model/cart-view';
@@ -28,6 +36,13 @@ interface Applied {
   events: GatedEvent[];
 }
 
+interface Decoded {
+  events: GatedEvent[];
+  poison: Poison[];
+  /** The latest watermark of the batch (epoch ms): all of the batch before it is applied with it. */
+  watermark?: number;
+}
+
 /**
  * Applies one batch of cart events to the read model in one transaction: skip what was seen,
  * apply only the next version of each cart, park what lies beyond a gap, record the settled
@@ -46,23 +61,26 @@ export class ApplyCartEventsHandler {
     private readonly signals: ReadModelSignals,
     private readonly stats: ConsumerStats,
     private readonly deadLetters: DeadLetterStore,
+    private readonly watermarks: PartitionWatermarks,
     @Inject(EVENT_BROKER) private readonly broker: EventBroker,
     @Inject(cartQueryConfig.KEY) private readonly config: CartQueryConfig,
     private readonly replicationDelay: ReplicationDelay,
   ) {}
 
   async handle(batch: InboundBatch): Promise<BatchOutcome> {
-    const { events, poison } = this.decode(batch.messages);
+    const { events, poison, watermark } = this.decode(batch.messages);
     const wait = events.length > 0 ? this.replicationDelay.nextMs() : 0;
     if (wait > 0) await delay(wait);
     const {
       outcome,
       versions,
       events: applied,
-    } = events.length > 0
-      ? await this.dataSource.transaction((manager) => this.apply(manager, events))
-      : nothingApplied();
+      watermarkAdvanced,
+    } = events.length > 0 || watermark !== undefined
+      ? await this.dataSource.transaction((manager) => this.applyBatch(manager, batch, events, watermark))
+      : { ...nothingApplied(), watermarkAdvanced: false };
     this.signals.applied(versions);
+    if (watermarkAdvanced) this.signals.watermarkApplied(batch.partition, watermark!);
     await this.deadLetter(batch, poison);
     const settled = { ...outcome, deadLettered: poison.length };
     this.stats.add(
@@ -73,10 +91,30 @@ export class ApplyCartEventsHandler {
     return settled;
   }
 
-  private decode(messages: InboundMessage[]): { events: GatedEvent[]; poison: Poison[] } {
+  /** The events and the partition's watermark, in one transaction: the watermark is never ahead of the data. */
+  private async applyBatch(
+    manager: EntityManager,
+    batch: InboundBatch,
+    events: GatedEvent[],
+    watermark: number | undefined,
+  ): Promise<Applied & { watermarkAdvanced: boolean }> {
+    const applied = events.length > 0 ? await this.apply(manager, events) : nothingApplied();
+    if (watermark === undefined) return { ...applied, watermarkAdvanced: false };
+    const watermarkAdvanced = await this.watermarks.advance(manager, batch.topic, batch.partition, watermark);
+    if (watermarkAdvanced) await this.signals.announceWatermark(manager, batch.partition, watermark);
+    return { ...applied, watermarkAdvanced };
+  }
+
+  private decode(messages: InboundMessage[]): Decoded {
     const events: GatedEvent[] = [];
     const poison: Poison[] = [];
+    let watermark: number | undefined;
     for (const message of messages) {
+      const at = readWatermark(message);
+      if (at !== undefined) {
+        watermark = Math.max(watermark ?? at, at);
+        continue;
+      }
       const decoded = decodeCartEvent(message.value);
       if (!decoded.ok) {
         poison.push({ message, reason: decoded.reason, detail: decoded.detail });
@@ -90,7 +128,7 @@ export class ApplyCartEventsHandler {
         events.push({ ...decoded.event, cartId, eventId, aggregateId: cartId, authoritative });
       }
     }
-    return { events, poison };
+    return { events, poison, watermark };
   }
 
   private async apply(manager: EntityManager, events: GatedEvent[]): Promise<Applied> {

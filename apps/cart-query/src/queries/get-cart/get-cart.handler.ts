@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { cartQueryConfig, type CartQueryConfig } from '../../cart-query.config';
 import { CartViewRepository } from '../../infrastructure/cart-view.repository';
-import { ReadModelSignals } from '../../infrastructure/read-model-signals';
+import { PartitionWatermarks } from '../../infrastructure/partition-watermarks.repository';
+import { ReadModelSignals, type Wait } from '../../infrastructure/read-model-signals';
 import type { CartView } from '../../read-model/cart-view';
 import { CartViewNotFoundError, ReadModelBehindError } from '../../read-model/cart-view.errors';
 
@@ -11,42 +12,90 @@ export interface GetCartQuery {
   owner: string;
   /** From the caller's session token: answer nothing older than this. */
   minVersion?: number;
+  /** Answer nothing that misses a write committed before arrivedAtMs − maxStalenessMs. */
+  maxStalenessMs?: number;
+  /** When the request arrived (epoch ms): the instant the staleness bound counts back from. */
+  arrivedAtMs: number;
+}
+
+export interface CartRead {
+  view: CartView;
+  /** Every write committed before this instant (epoch ms) is in the view; undefined when unknown. */
+  consistentAsOfMs?: number;
 }
 
 @Injectable()
 export class GetCartHandler {
   constructor(
     private readonly views: CartViewRepository,
+    private readonly watermarks: PartitionWatermarks,
     private readonly signals: ReadModelSignals,
     @Inject(cartQueryConfig.KEY) private readonly config: CartQueryConfig,
   ) {}
 
-  async execute(query: GetCartQuery): Promise<CartView> {
+  async execute(query: GetCartQuery): Promise<CartRead> {
+    const deadline = Date.now() + this.config.sessionWaitMs;
+    const partition = await this.watermarks.partitionOf(query.cartId);
+    if (query.maxStalenessMs !== undefined) {
+      await this.waitForWatermark(query.cartId, partition, query.arrivedAtMs - query.maxStalenessMs, deadline);
+    }
+    // Read before the view: views only move forward, so the view read after is at least this fresh.
+    const consistentAsOfMs = partition === undefined ? undefined : await this.watermarks.find(partition);
     const view =
       query.minVersion === undefined
         ? await this.views.find(query.cartId)
-        : await this.waitForVersion(query, query.minVersion);
-    if (!view || view.owner !== query.owner) throw new CartViewNotFoundError(query.cartId);
-    return view;
+        : await this.waitForVersion(query, query.minVersion, deadline);
+    if (!view || view.owner !== query.owner) throw new CartViewNotFoundError(query.cartId, consistentAsOfMs);
+    return { view, consistentAsOfMs };
   }
 
   /** Waits on the consumer's signal, never longer than the bound, and never answers stale. */
-  private async waitForVersion({ cartId, owner }: GetCartQuery, minVersion: number): Promise<CartView> {
-    const deadline = Date.now() + this.config.sessionWaitMs;
-    for (;;) {
-      const change = this.signals.reached(cartId, minVersion, deadline - Date.now());
-      try {
-        const view = await this.views.find(cartId);
-        // Someone else's cart is answered at once, as absent: waiting would tell its version apart.
-        if (view && (view.version >= minVersion || view.owner !== owner)) return view;
-        if (!(await change.done)) {
-          const last = await this.views.find(cartId);
-          if (last && (last.version >= minVersion || last.owner !== owner)) return last;
-          throw new ReadModelBehindError(cartId, minVersion, last?.version);
-        }
-      } finally {
-        change.cancel();
+  private async waitForVersion({ cartId, owner }: GetCartQuery, minVersion: number, deadline: number) {
+    const { value, reached } = await untilSignalled(
+      (timeoutMs) => this.signals.reached(cartId, minVersion, timeoutMs),
+      () => this.views.find(cartId),
+      // Someone else's cart is answered at once, as absent: waiting would tell its version apart.
+      (view) => view !== undefined && (view.version >= minVersion || view.owner !== owner),
+      deadline,
+    );
+    if (!reached) throw ReadModelBehindError.version(cartId, minVersion, value?.version);
+    return value;
+  }
+
+  /** The same wait for the cart's partition's watermark to reach the floor. */
+  private async waitForWatermark(cartId: string, partition: number | undefined, floorMs: number, deadline: number) {
+    if (partition === undefined) throw ReadModelBehindError.watermark(cartId, floorMs, undefined);
+    const { value, reached } = await untilSignalled(
+      (timeoutMs) => this.signals.watermarkReached(partition, floorMs, timeoutMs),
+      () => this.watermarks.find(partition),
+      (atMs) => atMs !== undefined && atMs >= floorMs,
+      deadline,
+    );
+    if (!reached) throw ReadModelBehindError.watermark(cartId, floorMs, value);
+  }
+}
+
+/**
+ * Reads until the value is good enough, waiting on the consumer's signal in between, until the
+ * deadline. The wait is registered before each read, so a change between the two is not missed.
+ */
+async function untilSignalled<T>(
+  signal: (timeoutMs: number) => Wait,
+  read: () => Promise<T>,
+  enough: (value: T) => boolean,
+  deadline: number,
+): Promise<{ value: T; reached: boolean }> {
+  for (;;) {
+    const change = signal(deadline - Date.now());
+    try {
+      const value = await read();
+      if (enough(value)) return { value, reached: true };
+      if (!(await change.done)) {
+        const last = await read();
+        return { value: last, reached: enough(last) };
       }
+    } finally {
+      change.cancel();
     }
   }
 }
