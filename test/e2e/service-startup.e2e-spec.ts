@@ -46,13 +46,17 @@ describe('both services start on real infrastructure', () => {
       }).toEqual({ nosniff: 'nosniff', frames: 'SAMEORIGIN', hsts: true, poweredBy: null });
       const ready = await requestJson<HealthReport>(`${service.url}/health/ready`);
       // Cart needs only its database to take writes, and reports the relay; Cart-Query needs Kafka,
-      // and shows its anti-entropy (no pass has run yet).
+      // and shows its anti-entropy (no pass has run yet) and that no replication delay is injected.
       expect(ready.body.details).toEqual({
         shutdown: { status: 'up' },
         database: { status: 'up' },
         ...(name === 'cart'
           ? { relay: { status: 'up', leader: expect.any(Boolean), broker: 'up' } }
-          : { kafka: { status: 'up' }, reconciler: { status: 'up', intervalMs: 60_000, lastPass: null } }),
+          : {
+              kafka: { status: 'up' },
+              reconciler: { status: 'up', intervalMs: 60_000, lastPass: null },
+              replicationDelay: { status: 'up', injected: false },
+            }),
       });
       const docs = await fetch(`${service.url}/docs`);
       expect(docs.status).toBe(200);
