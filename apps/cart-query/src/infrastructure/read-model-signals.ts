@@ -144,7 +144,9 @@ export class ReadModelSignals implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private onNotification(channel: string, payload: string | undefined): void {
-    const at = new Date().toISOString();
+    // Every instance hears every apply: gather notices only while a watcher listens.
+    const watched = this.emitter.listenerCount(EVERY_APPLY) > 0;
+    const at = watched ? new Date().toISOString() : '';
     const notices: AppliedNotice[] = [];
     for (const entry of (payload ?? '').split(',')) {
       const [key, value] = entry.split(':');
@@ -153,7 +155,7 @@ export class ReadModelSignals implements OnApplicationBootstrap, OnApplicationSh
         this.watermarkApplied(Number(key), Number(value));
       } else {
         this.emitter.emit(key, Number(value));
-        notices.push({ cartId: key, version: Number(value), at });
+        if (watched) notices.push({ cartId: key, version: Number(value), at });
       }
     }
     if (notices.length > 0) this.emitter.emit(EVERY_APPLY, notices);
