@@ -1,4 +1,5 @@
 import { CartClient } from '../test/support/cart-client';
+import { percentile } from '../bench/lib/stats';
 import { requestJson } from '../test/support/http';
 
 /** One read model the demo can read from and operate: a Cart-Query instance, or a region of its own. */
@@ -60,7 +61,5 @@ export async function untilVisible(
   }
 }
 
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil(0.5 * sorted.length) - 1)];
-}
+/** The median, nearest rank: the demos print it beside the extremes. */
+export const median = (values: number[]): number => percentile(values, 50) ?? Number.NaN;

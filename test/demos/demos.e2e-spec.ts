@@ -1,5 +1,5 @@
 import { consumerPause } from '../../demos/consumer-pause.demo';
-import type { Demo } from '../../demos/demo';
+import { type Demo, median } from '../../demos/demo';
 import { type DemoStack, ownStack } from '../../demos/demo-stack';
 import { inconsistencyWindow } from '../../demos/inconsistency-window.demo';
 import { monotonicReads } from '../../demos/monotonic-reads.demo';
@@ -52,7 +52,6 @@ describe('the terminal demos find what they say they show', () => {
     const { finding } = await run(replicationDelay);
     // The batch waits the minimum after its fetch, which comes after the write was sent.
     expect(Math.min(...finding.withDelaySentMs)).toBeGreaterThanOrEqual(finding.delay.minMs);
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     expect(median(finding.withDelayMs)).toBeGreaterThan(median(finding.withoutDelayMs));
   });
 

@@ -1,3 +1,5 @@
+import { nearestRank } from './nearest-rank';
+
 /** Upper bounds in ms: fine where propagation usually is, coarse where a fault puts it. */
 export const LAG_BUCKETS_MS = [2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] as const;
 
@@ -27,13 +29,12 @@ export class LagHistogram {
   /** Percentiles by nearest rank over the recent lags. */
   view(): LagHistogramView {
     const sorted = [...this.recent].sort((a, b) => a - b);
-    const at = (q: number) => (sorted.length === 0 ? undefined : sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]);
     return {
       bucketsMs: LAG_BUCKETS_MS,
       counts: [...this.counts],
       total: this.counts.reduce((sum, count) => sum + count, 0),
-      p50: at(0.5),
-      p99: at(0.99),
+      p50: nearestRank(sorted, 0.5),
+      p99: nearestRank(sorted, 0.99),
     };
   }
 }

@@ -1,3 +1,5 @@
+import { nearestRank } from '../journeys/nearest-rank';
+
 /** When the token-less reads go out, in ms after the write's acknowledgement. */
 export const READ_OFFSETS_MS = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] as const;
 
@@ -67,6 +69,5 @@ export class WindowExperiment {
 function percentiles(values: number[]): { p50?: number; p99?: number; max?: number } {
   if (values.length === 0) return {};
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
-  return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] };
+  return { p50: nearestRank(sorted, 0.5), p99: nearestRank(sorted, 0.99), max: sorted[sorted.length - 1] };
 }
