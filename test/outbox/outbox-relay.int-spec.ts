@@ -296,6 +296,25 @@ describe('OutboxRelay against real PostgreSQL and Kafka', () => {
       expect(relay.isLeader).toBe(true);
     });
 
+    it('off: competes for nothing and publishes nothing, so another publisher has the table to itself', async () => {
+      const database = await outboxDatabase(cleanup);
+      const broker = realBroker(cleanup, 'outbox-off');
+      const topic = await outboxTopic(broker);
+      const reader = await TopicReader.start(cleanup, broker, topic);
+      const writer = await OutboxWriter.connect(cleanup, database.url);
+      const off = await startRelay(broker, relayOptions(database.url, { mode: 'off', pollIntervalMs: 50 }));
+      await writer.append([testMessage(topic, { key: 'cart-a', seq: 0 })], true);
+      off.wake();
+      expect(await off.backlog()).toBe(1);
+
+      // Started second, it leads at once: the relay that is off never took the lock.
+      const publisher = await startRelay(broker, relayOptions(database.url, { mode: 'notify' }));
+      await eventually(async () => expect(publisher.isLeader).toBe(true));
+      await reader.untilSeq('cart-a', 0);
+      expect(off.isLeader).toBe(false);
+      expect(reader.received.filter((event) => event.seq === 0)).toHaveLength(1);
+    });
+
     it('poll: publishes only on its interval, ignoring wake() and NOTIFY', async () => {
       const database = await outboxDatabase(cleanup);
       const broker = realBroker(cleanup, 'outbox-poll');

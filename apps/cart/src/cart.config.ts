@@ -32,7 +32,7 @@ export const cartEnv = z
     SHUTDOWN_DRAIN_MS: shutdownDrainMsVar,
     ...httpServerVars,
     CART_EVENTS_TOPIC: topicVar(CART_EVENTS_TOPIC),
-    OUTBOX_RELAY_MODE: z.enum(['notify', 'poll']).default('notify'),
+    OUTBOX_RELAY_MODE: z.enum(['notify', 'poll', 'off']).default('notify'),
     OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
     OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
     OUTBOX_RETENTION_MS: z.coerce.number().int().min(0).default(3_600_000),

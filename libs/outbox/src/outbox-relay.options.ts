@@ -2,8 +2,10 @@
  * notify: woken in-process right after a commit and by LISTEN/NOTIFY from other processes, with
  *         a fallback poll as a safety net.
  * poll:   a fixed-interval poll only: the naive baseline most tutorials ship, kept for comparison.
+ * off:    rows are written and this instance publishes nothing: another publisher reads the table
+ *         (the benchmark's Debezium mode, which tails the WAL).
  */
-export type OutboxRelayMode = 'notify' | 'poll';
+export type OutboxRelayMode = 'notify' | 'poll' | 'off';
 
 export interface OutboxRelayOptions {
   /** The relay holds connections of its own: one for leadership and LISTEN, one for work. */
