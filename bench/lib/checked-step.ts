@@ -1,7 +1,7 @@
-import { TestStack } from '../../test/support/stack';
 import { FaultRun } from '../../test/faults/support/fault-run';
 import type { CheckSummary } from '../../test/faults/history/checker';
-import { MODES, type Mode } from './modes';
+import { BenchStack } from './bench-stack';
+import type { Mode } from './modes';
 
 export interface CheckedStepResult {
   mode: Mode;
@@ -25,9 +25,9 @@ const CARTS = 200;
  * broke a guarantee would not count, so the bench measures both on the same code.
  */
 export async function runCheckedStep(mode: Mode, seconds: number): Promise<CheckedStepResult> {
-  const stack = await TestStack.start({ env: { ...MODES[mode], LOG_LEVEL: 'warn' } });
+  const bench = await BenchStack.start(mode);
   try {
-    const run = await FaultRun.begin(`bench ${mode}`, stack, { clients: CLIENTS, carts: CARTS, pauseMs: 0 });
+    const run = await FaultRun.begin(`bench ${mode}`, bench.stack, { clients: CLIENTS, carts: CARTS, pauseMs: 0 });
     const started = run.now();
     await run.until('the load ran its time', () => run.loadedFor(seconds * 1000), seconds * 1000 + 10_000);
     await run.stopLoad();
@@ -46,6 +46,6 @@ export async function runCheckedStep(mode: Mode, seconds: number): Promise<Check
     const { summary } = run.result;
     return { mode, clients: CLIENTS, seconds, operationsPerSecond, summary, otherReads, failure };
   } finally {
-    await stack.stop();
+    await bench.stop();
   }
 }

@@ -1,8 +1,6 @@
 import { CartClient, type CartAnswer } from '../../test/support/cart-client';
-import { TestStack } from '../../test/support/stack';
-import { MODES } from './modes';
 import { distribution, type Distribution, percentile, round } from './stats';
-import { drained } from './step';
+import { BenchStack } from './bench-stack';
 import { runWriteLoad, type WriteLoadResult } from './write-load';
 
 /** The background load the levels are read under: the figure the README's table quotes. */
@@ -57,12 +55,13 @@ interface Sample {
  * machine's drift spreads over all of them alike.
  */
 export async function runConsistencyLevels(seconds: number): Promise<ConsistencyLevelsResult> {
-  const stack = await TestStack.start({ env: { ...MODES.converge, LOG_LEVEL: 'warn' } });
+  const bench = await BenchStack.start('converge');
+  const { stack } = bench;
   try {
     const cart = new CartClient(stack.cart[0].url);
     const query = new CartClient(stack.query[0].url);
     const loadCarts = await Promise.all(Array.from({ length: LOAD_CARTS }, () => cart.createCart()));
-    await drained(stack);
+    await bench.drained();
     const until = Date.now() + seconds * 1000;
     const [load, ...sampled] = await Promise.all([
       runWriteLoad(
@@ -75,7 +74,7 @@ export async function runConsistencyLevels(seconds: number): Promise<Consistency
     ]);
     return { rate: LEVELS_WRITE_RATE, load, levels: summarise(sampled.flat()) };
   } finally {
-    await stack.stop();
+    await bench.stop();
   }
 }
 

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CatchUpResult } from './catch-up';
 import type { CheckedStepResult } from './checked-step';
+import type { FloorResult } from './database-floor';
 import type { StepResult } from './step';
 import { round } from './stats';
 
@@ -9,52 +10,63 @@ const fmt = (value: number | undefined) => (value === undefined ? '–' : String
 
 export function stepTable(steps: StepResult[]): string {
   const header =
-    '| offered/s | mode | achieved/s | failed | write p50 / p99 ms | propagation p50 / p95 / p99 / max ms | relay / consume p50 ms | visible p50 / p99 ms | peak backlog outbox / consumer | CPU % cart / query / pg / kafka | peak RSS MB cart / query |';
-  const rule =
-    '|' +
-    header
-      .split('|')
-      .slice(1, -1)
-      .map(() => ' --- ')
-      .join('|') +
-    '|';
+    '| offered/s | mode | achieved/s | failed | write p50 / p99 ms | propagation p50 / p95 / p99 / max ms | relay / consume p50 ms | visible p50 / p99 ms | peak backlog outbox / consumer | CPU % cart / query / pg / kafka / connect / load | peak RSS MB cart / query / connect |';
+  const rule = `|${header
+    .split('|')
+    .slice(1, -1)
+    .map(() => ' --- ')
+    .join('|')}|`;
   const rows = steps.map((s) => {
     const u = s.usage;
+    const connect = (key: 'cpuPercent' | 'peakRssMb') => (u.connect?.peakRssMb ? String(u.connect[key]) : '–');
     return (
       `| ${s.rate} | ${s.mode} | ${s.load.achievedRate} | ${s.load.failed} | ${fmt(s.load.latencyP50Ms)} / ${fmt(s.load.latencyP99Ms)} | ` +
       `${fmt(s.propagationMs.p50)} / ${fmt(s.propagationMs.p95)} / ${fmt(s.propagationMs.p99)} / ${fmt(s.propagationMs.max)} | ` +
       `${fmt(s.relayMs.p50)} / ${fmt(s.consumeMs.p50)} | ` +
       `${fmt(s.visibleMs.p50)} / ${fmt(s.visibleMs.p99)} | ${s.peakBacklog.outbox} / ${s.peakBacklog.consumer} | ` +
-      `${u.cart.cpuPercent} / ${u['cart-query'].cpuPercent} / ${u.postgres.cpuPercent} / ${u.kafka.cpuPercent} | ` +
-      `${u.cart.peakRssMb} / ${u['cart-query'].peakRssMb} |`
+      `${u.cart.cpuPercent} / ${u['cart-query'].cpuPercent} / ${u.postgres.cpuPercent} / ${u.kafka.cpuPercent} / ${connect('cpuPercent')} / ${u.load?.cpuPercent ?? '–'} | ` +
+      `${u.cart.peakRssMb} / ${u['cart-query'].peakRssMb} / ${connect('peakRssMb')} |`
     );
   });
   return [header, rule, ...rows].join('\n');
 }
 
+const ratio = (a?: number, b?: number) => (a && b ? `${(a / b).toFixed(1)}×` : '–');
+
+/** Each peer against converge at the same offered rate: how many times converge's figure the peer's is. */
 export function ratioTable(steps: StepResult[]): string {
   const rows: string[] = [
-    '| offered/s | propagation p50 baseline ÷ converge | p99 ratio | visible p50 ratio | achieved/s ratio (converge ÷ baseline) |',
-    '| --- | --- | --- | --- | --- |',
+    '| offered/s | peer | propagation p50: peer ÷ converge | p99: peer ÷ converge | visible p50: peer ÷ converge | achieved/s: converge ÷ peer |',
+    '| --- | --- | --- | --- | --- | --- |',
   ];
   for (const rate of [...new Set(steps.map((s) => s.rate))]) {
-    const base = steps.find((s) => s.rate === rate && s.mode === 'baseline');
     const ours = steps.find((s) => s.rate === rate && s.mode === 'converge');
-    if (!base || !ours) continue;
-    const ratio = (a?: number, b?: number) => (a && b ? `${(a / b).toFixed(1)}×` : '–');
-    rows.push(
-      `| ${rate} | ${ratio(base.propagationMs.p50, ours.propagationMs.p50)} | ${ratio(base.propagationMs.p99, ours.propagationMs.p99)} | ` +
-        `${ratio(base.visibleMs.p50, ours.visibleMs.p50)} | ${ratio(ours.load.achievedRate, base.load.achievedRate)} |`,
-    );
+    if (!ours) continue;
+    for (const peer of steps.filter((s) => s.rate === rate && s.mode !== 'converge')) {
+      rows.push(
+        `| ${rate} | ${peer.mode} | ${ratio(peer.propagationMs.p50, ours.propagationMs.p50)} | ${ratio(peer.propagationMs.p99, ours.propagationMs.p99)} | ` +
+          `${ratio(peer.visibleMs.p50, ours.visibleMs.p50)} | ${ratio(ours.load.achievedRate, peer.load.achievedRate)} |`,
+      );
+    }
   }
   return rows.join('\n');
 }
 
+export function floorTable(floor: FloorResult[]): string {
+  return [
+    '| clients | add-item transactions/s | latency avg ms | PostgreSQL CPU % |',
+    '| --- | --- | --- | --- |',
+    ...floor.map(
+      (f) => `| ${f.clients} | ${f.transactionsPerSecond} | ${fmt(f.latencyMs)} | ${f.postgres.cpuPercent} |`,
+    ),
+  ].join('\n');
+}
+
 export function catchUpTable(results: CatchUpResult[]): string {
   return [
-    '| mode | events | seconds | events/s |',
-    '| --- | --- | --- | --- |',
-    ...results.map((r) => `| ${r.mode} | ${r.events} | ${r.seconds} | ${r.eventsPerSecond} |`),
+    '| kind | mode | events | seconds | events/s |',
+    '| --- | --- | --- | --- | --- |',
+    ...results.map((r) => `| ${r.kind} | ${r.mode} | ${r.events} | ${r.seconds} | ${r.eventsPerSecond} |`),
   ].join('\n');
 }
 
@@ -72,11 +84,11 @@ export function checkedTable(results: CheckedStepResult[]): string {
   ].join('\n');
 }
 
-/** Propagation p50 and p99 per offered rate, both modes, on a log scale: one glance shows the gap. */
+/** Propagation p50 and p99 per offered rate, every mode, on a log scale: one glance shows the gaps. */
 export function chart(steps: StepResult[]): string {
   const rates = [...new Set(steps.map((s) => String(s.rate)))];
-  const width = 720;
-  const height = 360;
+  const width = 900;
+  const height = 380;
   const left = 60;
   const bottom = 300;
   const top = 30;
@@ -84,6 +96,10 @@ export function chart(steps: StepResult[]): string {
   const series = [
     { mode: 'baseline', key: 'p50', color: '#c0392b' },
     { mode: 'baseline', key: 'p99', color: '#e6a19a' },
+    { mode: 'debezium-default', key: 'p50', color: '#7d3c98' },
+    { mode: 'debezium-default', key: 'p99', color: '#c39bd3' },
+    { mode: 'debezium-tuned', key: 'p50', color: '#1f4e8c' },
+    { mode: 'debezium-tuned', key: 'p99', color: '#8fb3e0' },
     { mode: 'converge', key: 'p50', color: '#1f6f43' },
     { mode: 'converge', key: 'p99', color: '#8fd1a8' },
   ] as const;
@@ -108,7 +124,7 @@ export function chart(steps: StepResult[]): string {
   );
   const legend = series.map(
     (s, j) =>
-      `<rect x="${left + j * 150}" y="${bottom + 32}" width="12" height="12" fill="${s.color}"/><text x="${left + j * 150 + 16}" y="${bottom + 43}" font-size="12">${s.mode} ${s.key}</text>`,
+      `<rect x="${left + (j % 4) * 200}" y="${bottom + 32 + Math.floor(j / 4) * 20}" width="12" height="12" fill="${s.color}"/><text x="${left + (j % 4) * 200 + 16}" y="${bottom + 43 + Math.floor(j / 4) * 20}" font-size="12">${s.mode} ${s.key}</text>`,
   );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
 <text x="${left}" y="18" font-size="14">Propagation lag (ms, log scale) by offered write rate</text>

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CartClient } from '../../test/support/cart-client';
-import { eventually } from '../../test/support/eventually';
-import { TestStack } from '../../test/support/stack';
-import { MODES, type Mode } from './modes';
+import { benchPostgres } from './bench-postgres';
+import { BenchStack } from './bench-stack';
+import { connectWorker } from './debezium';
+import type { Mode } from './modes';
 import { ProcessUsage, postgresPids, type UsageReport } from './process-usage';
-import { backlog, type Backlog, propagationLagsMs } from './propagation';
+import { type Backlog, propagationLagsMs } from './propagation';
 import { distribution, type Distribution } from './stats';
 import { sampleVisibleLag } from './visible-lag';
 import { runWriteLoad, type WriteLoadResult } from './write-load';
@@ -44,23 +45,29 @@ export async function runStep(
   const nodeArgs: Record<string, string> = process.env.BENCH_NODE_ARGS
     ? { NODE_ARGS: process.env.BENCH_NODE_ARGS }
     : {};
-  const stack = await TestStack.start({ env: { ...MODES[mode], LOG_LEVEL: 'warn', ...nodeArgs, ...extraEnv } });
+  const bench = await BenchStack.start(mode, { env: { ...nodeArgs, ...extraEnv } });
+  const { stack } = bench;
   try {
     const write = new CartClient(stack.cart[0].url);
     const read = new CartClient(stack.query[0].url);
     const carts = await Promise.all(Array.from({ length: CARTS }, () => write.createCart()));
     const cartIds = carts.map((cart) => cart.body.id);
-    await drained(stack);
+    await bench.drained();
 
     const usage = new ProcessUsage({
       cart: () => [stack.cart[0].pid ?? 0],
       'cart-query': () => [stack.query[0].pid ?? 0],
-      postgres: postgresPids,
+      // The bench's own server where it runs one, else every PostgreSQL process on the machine.
+      postgres: () => (benchPostgres.pids().length > 0 ? benchPostgres.pids() : postgresPids()),
       kafka: kafkaPid,
+      // Connect's JVM runs through every step; it counts only where it publishes.
+      connect: () => (bench.debezium ? connectWorker.pids() : []),
+      // The bench process itself: the write load, the token reads and the backlog probes.
+      load: () => [process.pid],
     });
     const peak: Backlog = { outbox: 0, consumer: 0 };
     const watching = setInterval(() => {
-      void backlog(stack.cartDb.url, stack.queryDb.url).then((now) => {
+      void bench.backlog().then((now) => {
         peak.outbox = Math.max(peak.outbox, now.outbox);
         peak.consumer = Math.max(peak.consumer, now.consumer);
       });
@@ -70,9 +77,9 @@ export async function runStep(
       runWriteLoad(stack.cart[0].url, cartIds, seconds, rate === 'max' ? undefined : rate),
       sampleVisibleLag(write, read, until),
     ]);
-    const backlogAtEnd = await backlog(stack.cartDb.url, stack.queryDb.url);
+    const backlogAtEnd = await bench.backlog();
     clearInterval(watching);
-    await drained(stack);
+    await bench.drained();
     const processes = usage.stop();
     const lags = await propagationLagsMs(stack.cartDb.url, stack.queryDb.url);
     return {
@@ -88,17 +95,6 @@ export async function runStep(
       usage: processes,
     };
   } finally {
-    await stack.stop();
+    await bench.stop();
   }
-}
-
-export async function drained(stack: TestStack): Promise<void> {
-  await eventually(
-    async () => {
-      const now = await backlog(stack.cartDb.url, stack.queryDb.url);
-      if (now.outbox > 0 || now.consumer > 0) throw new Error(`backlog ${JSON.stringify(now)}`);
-    },
-    300_000,
-    200,
-  );
 }

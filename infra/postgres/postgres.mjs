@@ -14,6 +14,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const state = process.env.POSTGRES_STATE_DIR ?? join(here, '.state');
 const dataDir = join(state, 'data');
 const marker = join(state, 'started-by-converge');
+// More server settings for an embedded server, e.g. '-c wal_level=logical' (the bench's Debezium mode).
+const settings = process.env.POSTGRES_SETTINGS ?? '';
 
 const databaseUrls = [
   process.env.CART_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/cart',
@@ -79,7 +81,7 @@ async function startEmbedded(port) {
     '-l',
     join(state, 'postgres.log'),
     '-o',
-    `-p ${port} -c listen_addresses=127.0.0.1 -k ${state}`,
+    `-p ${port} -c listen_addresses=127.0.0.1 -k ${state} ${settings}`.trim(),
   ]);
   execFileSync('touch', [marker]);
 }

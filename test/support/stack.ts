@@ -74,8 +74,9 @@ export class TestStack {
     return stack;
   }
 
-  async startCart(port?: number): Promise<ServiceProcess> {
-    const service = await ServiceProcess.start('cart', this.env, port);
+  /** `env` overrides the stack's: a Cart configured unlike the others. */
+  async startCart(port?: number, env: Record<string, string> = {}): Promise<ServiceProcess> {
+    const service = await ServiceProcess.start('cart', { ...this.env, ...env }, port);
     this.cart.push(service);
     return service;
   }
