@@ -2,7 +2,9 @@
  * `npm run bench:compare -- <git revision>`: write throughput at "max" of this working tree's
  * build against another revision's, alternately, in one run, so a change can show it costs
  * nothing. The other revision is built in a git worktree of its own, removed afterwards.
- *   BENCH_STEP_SECONDS (15)  BENCH_ROUNDS (3)
+ * Propagation percentiles and peak RSS come along, as medians over the rounds.
+ *   BENCH_STEP_SECONDS (15)  BENCH_ROUNDS (3)  BENCH_RATE (max, or writes/s)
+ *   BENCH_THIS_NODE_ARGS: node options for this tree's services only (compare `HEAD` with itself to weigh a flag)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
@@ -10,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { provideInfrastructure } from '../test/setup/infrastructure';
 import { percentile } from './lib/stats';
-import { runStep } from './lib/step';
+import { runStep, type StepResult } from './lib/step';
 
 const root = join(__dirname, '..');
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -29,6 +31,46 @@ function buildRevision(revision: string): { dist: string; remove(): void } {
   };
 }
 
+interface Figures {
+  writes: number;
+  p50: number;
+  p99: number;
+  rssMb: number;
+}
+
+const figuresOf = (step: StepResult): Figures => ({
+  writes: step.load.achievedRate,
+  p50: step.propagationMs.p50 ?? NaN,
+  p99: step.propagationMs.p99 ?? NaN,
+  rssMb: Math.max(step.usage.cart.peakRssMb, step.usage['cart-query'].peakRssMb),
+});
+
+const medians = (all: Figures[]): Figures => ({
+  writes:
+    percentile(
+      all.map((f) => f.writes),
+      50,
+    ) ?? NaN,
+  p50:
+    percentile(
+      all.map((f) => f.p50),
+      50,
+    ) ?? NaN,
+  p99:
+    percentile(
+      all.map((f) => f.p99),
+      50,
+    ) ?? NaN,
+  rssMb:
+    percentile(
+      all.map((f) => f.rssMb),
+      50,
+    ) ?? NaN,
+});
+
+const describe = (f: Figures) =>
+  `${f.writes} writes/s, propagation p50 ${f.p50.toFixed(1)} / p99 ${f.p99.toFixed(1)} ms, peak RSS ${f.rssMb} MB`;
+
 async function main(): Promise<void> {
   const revision = process.argv[2] ?? 'HEAD~1';
   const seconds = Number(process.env.BENCH_STEP_SECONDS ?? 15);
@@ -38,24 +80,32 @@ async function main(): Promise<void> {
   const infra = await provideInfrastructure();
   process.env.TEST_KAFKA_BROKERS = infra.kafkaBrokers;
   process.env.TEST_POSTGRES_URL = infra.postgresUrl;
-  const rates: Record<'this tree' | 'other', number[]> = { 'this tree': [], other: [] };
+  const rate = process.env.BENCH_RATE && process.env.BENCH_RATE !== 'max' ? Number(process.env.BENCH_RATE) : 'max';
+  const thisEnv: Record<string, string> = process.env.BENCH_THIS_NODE_ARGS
+    ? { NODE_ARGS: process.env.BENCH_THIS_NODE_ARGS }
+    : {};
+  const figures = { 'this tree': [] as Figures[], other: [] as Figures[] };
   try {
     for (let round = 0; round < rounds; round++) {
       // Alternating which goes first spreads the machine's drift over both.
       const order = round % 2 === 0 ? (['other', 'this tree'] as const) : (['this tree', 'other'] as const);
       for (const build of order) {
-        const env: Record<string, string> = build === 'other' ? { CONVERGE_DIST: other.dist } : {};
-        const step = await runStep('converge', 'max', seconds, env);
-        rates[build].push(step.load.achievedRate);
-        say(`  round ${round + 1}, ${build}: ${step.load.achievedRate} writes/s`);
+        const env: Record<string, string> = build === 'other' ? { CONVERGE_DIST: other.dist } : thisEnv;
+        const step = await runStep('converge', rate, seconds, env);
+        const measured = figuresOf(step);
+        figures[build].push(measured);
+        say(`  round ${round + 1}, ${build}: ${describe(measured)}`);
       }
     }
   } finally {
     await infra.stop();
     other.remove();
   }
-  const [mine, theirs] = [percentile(rates['this tree'], 50) ?? 0, percentile(rates.other, 50) ?? 0];
-  say(`\nmedian writes/s at max: this tree ${mine}, ${revision} ${theirs}; ratio ${(mine / theirs).toFixed(3)}`);
+  const [mine, theirs] = [medians(figures['this tree']), medians(figures.other)];
+  say(`\nmedians at ${rate}: this tree ${describe(mine)}; ${revision} ${describe(theirs)}`);
+  say(
+    `ratios this tree ÷ ${revision}: writes/s ${(mine.writes / theirs.writes).toFixed(3)}, propagation p50 ${(mine.p50 / theirs.p50).toFixed(2)}, p99 ${(mine.p99 / theirs.p99).toFixed(2)}`,
+  );
 }
 
 main().catch((error: unknown) => {
