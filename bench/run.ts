@@ -17,8 +17,18 @@ import { LEVELS_WRITE_RATE, levelsTable, runConsistencyLevels } from './lib/cons
 import { runDatabaseFloor } from './lib/database-floor';
 import { connectWorker } from './lib/debezium';
 import { ALL_MODES, type Mode } from './lib/modes';
-import { catchUpTable, chart, checkedTable, floorTable, ratioTable, stepTable, writeResults } from './lib/report';
-import { runStep, type StepResult } from './lib/step';
+import { runBrokerThroughput } from './lib/broker-throughput';
+import {
+  catchUpTable,
+  chart,
+  checkedTable,
+  costTable,
+  floorTable,
+  ratioTable,
+  stepTable,
+  writeResults,
+} from './lib/report';
+import { kafkaPid, runStep, type StepResult } from './lib/step';
 import { targets } from './lib/targets';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -46,6 +56,8 @@ async function main(): Promise<void> {
   try {
     say(`… the database floor: pgbench with Cart's add-item statements, ${floorClients.join('/')} clients`);
     const floor = await runDatabaseFloor(floorClients, seconds, () => benchPostgres.pids());
+    say('… one partition: 100,000 envelopes through converge’s publish path, 500 a batch');
+    const partition = await runBrokerThroughput(100_000, 500, kafkaPid);
     const steps: StepResult[] = [];
     for (const [i, rate] of rates.entries()) {
       for (const mode of rotated(modes, i)) {
@@ -77,6 +89,7 @@ async function main(): Promise<void> {
     const verdicts = targets(steps, catchUps, checked, floor, unchecked.length);
     say(
       `\nThe database floor\n\n${floorTable(floor)}\n\n${stepTable(steps)}\n\n${ratioTable(steps)}\n\n` +
+        `Per-component costs (the capacity model's inputs)\n\n${costTable(steps, catchUps, partition)}\n\n` +
         `Catch-up\n\n${catchUpTable(catchUps)}\n\nGuarantees under load\n\n${checkedTable(checked)}\n\n` +
         `Consistency levels\n\n${levelsTable(levels)}\n\nTargets\n\n${verdicts}\n`,
     );
@@ -84,7 +97,17 @@ async function main(): Promise<void> {
     for (const failure of unchecked) say(`not checked, ${failure.slice(0, 500)}`);
     writeResults(
       join(__dirname, 'results'),
-      { when: new Date().toISOString(), stepSeconds: seconds, floor, steps, catchUps, checked, unchecked, levels },
+      {
+        when: new Date().toISOString(),
+        stepSeconds: seconds,
+        floor,
+        partition,
+        steps,
+        catchUps,
+        checked,
+        unchecked,
+        levels,
+      },
       chart(steps),
     );
     say('written: bench/results/latest.json, bench/results/latest.svg');

@@ -14,6 +14,8 @@ export interface CatchUpResult {
   events: number;
   seconds: number;
   eventsPerSecond: number;
+  /** Pipeline, relay modes: rows the relay published per second, first mark to last (its own rate, apart from the consumer's). */
+  publishedPerSecond?: number;
 }
 
 const EVENTS_PER_CART = 50;
@@ -110,7 +112,13 @@ export async function runPipelineCatchUp(mode: Mode, events: number): Promise<Ca
     const written = await fillOutbox(bench.stack.cartDb.url, bench.stack.topic, events);
     if (bench.debezium) await bench.debezium.resume();
     else await bench.stack.startCart(undefined, { OUTBOX_RELAY_MODE: relayMode });
-    return result(mode, 'pipeline', written, await allApplied(bench, written));
+    const drained = result(mode, 'pipeline', written, await allApplied(bench, written));
+    if (bench.debezium) return drained;
+    const publishMs = await count(
+      bench.stack.cartDb.url,
+      'SELECT extract(epoch FROM max(published_at) - min(published_at)) * 1000 AS n FROM outbox',
+    );
+    return { ...drained, publishedPerSecond: Math.round(written / (publishMs / 1000)) };
   } finally {
     await bench.stop();
   }

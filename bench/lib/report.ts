@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CatchUpResult } from './catch-up';
 import type { CheckedStepResult } from './checked-step';
+import type { BrokerThroughputResult } from './broker-throughput';
 import type { FloorResult } from './database-floor';
 import type { StepResult } from './step';
 import { round } from './stats';
@@ -62,11 +63,35 @@ export function floorTable(floor: FloorResult[]): string {
   ].join('\n');
 }
 
+/** CPU per unit of work at each converge step, and the publish paths' rates: what docs/scaling.md starts from. */
+export function costTable(steps: StepResult[], catchUps: CatchUpResult[], partition: BrokerThroughputResult): string {
+  const perUnit = (cpuPercent: number, rate: number) => ((cpuPercent / 100) * 1000) / rate;
+  const rows = steps
+    .filter((s) => s.mode === 'converge' && s.load.achievedRate > 0)
+    .map((s) => {
+      const r = s.load.achievedRate;
+      const u = s.usage;
+      return `| ${s.rate} | ${r} | ${fmt(perUnit(u.cart.cpuPercent, r) * 1000)} | ${fmt(perUnit(u['cart-query'].cpuPercent, r) * 1000)} | ${fmt(perUnit(u.postgres.cpuPercent, r) * 1000)} | ${fmt(perUnit(u.kafka.cpuPercent, r) * 1000)} |`;
+    });
+  const relay = catchUps.find((c) => c.kind === 'pipeline' && c.mode === 'converge');
+  return [
+    '| offered/s | achieved/s | Cart µs CPU per write | Cart-Query µs CPU per event | PostgreSQL µs CPU per write | Kafka µs CPU per event |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    `One relay leader drained a ${relay?.events}-row outbox at ${relay?.publishedPerSecond ?? '–'} rows/s; one partition took ${partition.recordsPerSecond} records/s ` +
+      `(${partition.megabytesPerSecond} MB/s, batches of ${partition.batch}, Kafka at ${partition.usage.kafka.cpuPercent}% and the producing process at ${partition.usage.load.cpuPercent}% of a core).`,
+  ].join('\n');
+}
+
 export function catchUpTable(results: CatchUpResult[]): string {
   return [
-    '| kind | mode | events | seconds | events/s |',
-    '| --- | --- | --- | --- | --- |',
-    ...results.map((r) => `| ${r.kind} | ${r.mode} | ${r.events} | ${r.seconds} | ${r.eventsPerSecond} |`),
+    '| kind | mode | events | seconds | events/s | relay published/s |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...results.map(
+      (r) =>
+        `| ${r.kind} | ${r.mode} | ${r.events} | ${r.seconds} | ${r.eventsPerSecond} | ${r.publishedPerSecond ?? '–'} |`,
+    ),
   ].join('\n');
 }
 

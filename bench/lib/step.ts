@@ -26,7 +26,7 @@ export interface StepResult {
 
 const CARTS = 200;
 
-function kafkaPid(): number[] {
+export function kafkaPid(): number[] {
   try {
     return [Number(readFileSync(join(__dirname, '..', '..', 'infra', 'kafka', '.state', 'kafka-9092.pid'), 'utf8'))];
   } catch {
