@@ -18,6 +18,8 @@ export interface FloorResult {
   /** Add-item transactions committed per second by pgbench, nothing else running. */
   transactionsPerSecond: number;
   latencyMs: number;
+  /** WAL written per add-item transaction: what a primary, its replicas and Debezium each have to carry. */
+  walBytesPerTransaction: number;
   postgres: UsageReport;
 }
 
@@ -52,6 +54,29 @@ WITH before AS (SELECT bucket, digest FROM carts WHERE id = ${cartIdSql}),
 ${notify ? OUTBOX_NOTIFY_SQL : 'SELECT 1'};
 COMMIT;
 `.replaceAll(/\n {5,}/g, ' ');
+}
+
+async function walPosition(url: string): Promise<string> {
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    return (await db.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0].lsn;
+  } finally {
+    await db.end();
+  }
+}
+
+async function walBytesSince(url: string, lsn: string): Promise<number> {
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ bytes: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1) AS bytes', [
+      lsn,
+    ]);
+    return Number(rows[0].bytes);
+  } finally {
+    await db.end();
+  }
 }
 
 /** A real envelope, and the schema, from Cart itself; then carts pgbench can name, and Cart out of the way. */
@@ -94,6 +119,7 @@ export async function runDatabaseFloor(
     writeFileSync(script, addItemScript(stack.topic, payload, headers, true));
     const results: FloorResult[] = [];
     for (const clients of clientCounts) {
+      const walBefore = await walPosition(stack.cartDb.url);
       const usage = new ProcessUsage({ postgres: postgresPids });
       const { stdout } = await run(PGBENCH, [
         ...['-n', '-M', 'prepared', '-f', script, '-c', String(clients), '-j', String(Math.min(clients, 2))],
@@ -101,11 +127,14 @@ export async function runDatabaseFloor(
       ]);
       const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout);
       const latency = /latency average = ([\d.]+) ms/.exec(stdout);
-      if (!tps || !latency) throw new Error(`pgbench said:\n${stdout}`);
+      const transactions = /number of transactions actually processed: (\d+)/.exec(stdout);
+      if (!tps || !latency || !transactions) throw new Error(`pgbench said:\n${stdout}`);
+      const walBytes = await walBytesSince(stack.cartDb.url, walBefore);
       results.push({
         clients,
         transactionsPerSecond: Math.round(Number(tps[1])),
         latencyMs: Number(latency[1]),
+        walBytesPerTransaction: Math.round(walBytes / Number(transactions[1])),
         postgres: usage.stop().postgres,
       });
     }
