@@ -4,6 +4,9 @@
 # Idempotent: start reuses a running broker, stop is a no-op when none runs.
 # Alone by default. As one node of a cluster (see kafka-cluster.sh) when KAFKA_QUORUM_VOTERS lists
 # every node's controller (id@host:port,...) and KAFKA_CLUSTER_ID is the id all nodes share.
+# With KAFKA_SASL=scram (alone only): clients authenticate with SCRAM-SHA-512 as the users of
+# KAFKA_SASL_USERS ("name=password ...", made when the state is first formatted; `admin` is required,
+# the super user), and ACLs bind: the topics and grants of access.txt are applied at every start.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,6 +21,14 @@ pidfile="$state/kafka-$port.pid"
 config="$state/server-$port.properties"
 
 log() { printf '[kafka] %s\n' "$*" >&2; }
+
+sasl="${KAFKA_SASL:-}"
+case "$sasl" in '' | scram) ;; *) log "KAFKA_SASL must be scram or unset, not '$sasl'"; exit 2 ;; esac
+declare -A sasl_passwords=()
+if [ -n "$sasl" ]; then
+  for entry in ${KAFKA_SASL_USERS:-}; do sasl_passwords["${entry%%=*}"]="${entry#*=}"; done
+  [ -n "${sasl_passwords[admin]:-}" ] || { log "KAFKA_SASL=scram needs KAFKA_SASL_USERS with admin=<password>"; exit 2; }
+fi
 
 fetch() {
   if [ -f "$here/lib/.complete" ]; then return 0; fi
@@ -47,16 +58,56 @@ voter_count="$(tr ',' '\n' <<<"$voters" | grep -c .)"
 replicas=$((voter_count < 3 ? voter_count : 3))
 min_isr=$((replicas > 1 ? replicas - 1 : 1))
 
+listener_props() {
+  if [ -z "$sasl" ]; then
+    cat <<PROPS
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+PROPS
+    return
+  fi
+  local admin="${sasl_passwords[admin]}"
+  # The controller listener takes PLAIN (KRaft has no SCRAM there), with the admin only.
+  cat <<PROPS
+listeners=SASL://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=SASL://127.0.0.1:$port
+listener.security.protocol.map=SASL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT
+inter.broker.listener.name=SASL
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl.sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$admin";
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="$admin" user_admin="$admin";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:admin
+allow.everyone.if.no.acl.found=false
+PROPS
+}
+
+# format's --add-scram arguments: every user of KAFKA_SASL_USERS.
+scram_users() {
+  local name
+  for name in "${!sasl_passwords[@]}"; do
+    printf '%s\n' --add-scram "SCRAM-SHA-512=[name=$name,password=${sasl_passwords[$name]}]"
+  done
+}
+
+grant_access() {
+  [ -n "$sasl" ] || return 0
+  KAFKA_BROKERS="127.0.0.1:$port" KAFKA_SASL_ADMIN_PASSWORD="${sasl_passwords[admin]}" \
+    node "$here/grant-access.mjs" "$here/access.txt"
+}
+
 write_config() {
   cat >"$config" <<PROPS
 process.roles=broker,controller
 node.id=$node_id
 controller.quorum.voters=$voters
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+$(listener_props)
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
 log.dirs=$data
 num.partitions=3
 default.replication.factor=$replicas
@@ -83,7 +134,9 @@ start() {
   if [ ! -f "$data/meta.properties" ]; then
     local cluster_id="${KAFKA_CLUSTER_ID:-}"
     [ -n "$cluster_id" ] || cluster_id="$(java_cmd kafka.tools.StorageTool random-uuid | tail -n 1)"
-    java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$config" >/dev/null
+    local users=()
+    [ -z "$sasl" ] || mapfile -t users < <(scram_users)
+    java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$config" "${users[@]}" >/dev/null
   fi
   # server.log is appended to: only this start's lines tell whether this start is done.
   local logged
@@ -92,7 +145,8 @@ start() {
   echo $! >"$pidfile"
   for _ in $(seq 1 120); do
     if tail -c "+$((logged + 1))" "$logs/server.log" 2>/dev/null | grep -q 'Kafka Server started' && answers; then
-      log "started (pid $(cat "$pidfile")) on 127.0.0.1:$port"; return 0
+      grant_access
+      log "started (pid $(cat "$pidfile")) on 127.0.0.1:$port${sasl:+ (SASL/SCRAM)}"; return 0
     fi
     running || { log "broker exited; see $logs"; tail -n 30 "$logs/stdout.log" >&2; exit 1; }
     sleep 0.5

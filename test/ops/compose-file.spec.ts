@@ -14,9 +14,9 @@ import { envVariablesOf } from './env-schema';
  * and the secrets it refuses to start without when the host sets none.
  */
 const SERVICE_SCHEMAS: Record<string, [z.ZodTypeAny, string[]]> = {
-  cart: [cartEnv, ['AUTH_JWT_SECRET', 'SESSION_TOKEN_SECRET']],
-  'cart-query': [cartQueryEnv, ['AUTH_JWT_SECRET', 'SESSION_TOKEN_SECRET']],
-  studio: [studioEnv, ['STUDIO_ACCESS_TOKEN']],
+  cart: [cartEnv, ['AUTH_JWT_SECRET', 'KAFKA_SASL_PASSWORD', 'SESSION_TOKEN_SECRET']],
+  'cart-query': [cartQueryEnv, ['AUTH_JWT_SECRET', 'KAFKA_SASL_PASSWORD', 'SESSION_TOKEN_SECRET']],
+  studio: [studioEnv, ['KAFKA_SASL_PASSWORD', 'STUDIO_ACCESS_TOKEN']],
 };
 
 describe('docker-compose.yml', () => {
@@ -41,6 +41,11 @@ describe('docker-compose.yml', () => {
       expect(refused.sort()).toEqual(secrets);
     });
 
+    it('connects to Kafka as a SCRAM user of its own, which access.txt grants what it does', () => {
+      expect(environment).toMatchObject({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: name });
+      expect(grantedUsers()).toContain(name);
+    });
+
     it('gives values the service accepts with docker-compose.development.yml, which says CONVERGE_ENV=development', () => {
       const development = environmentOf(developmentFile.services[name] ?? {});
       expect(development.CONVERGE_ENV).toBe('development');
@@ -49,6 +54,23 @@ describe('docker-compose.yml', () => {
       // Without it, the same public keys are refused.
       expect(schema.safeParse({ ...environment, ...development, CONVERGE_ENV: 'production' }).success).toBe(false);
     });
+  });
+
+  it('runs Kafka with SASL on every listener, SCRAM-SHA-512 for clients, and ACLs that bind', () => {
+    const kafka = environmentOf(compose.services.kafka ?? {});
+    const protocols = kafka.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP.split(',').map((entry) => entry.split(':')[1]);
+    expect(new Set(protocols)).toEqual(new Set(['SASL_PLAINTEXT']));
+    expect(kafka).toMatchObject({
+      KAFKA_SASL_ENABLED_MECHANISMS: 'SCRAM-SHA-512',
+      KAFKA_AUTHORIZER_CLASS_NAME: 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+      KAFKA_SUPER_USERS: 'User:admin',
+      KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND: 'false',
+    });
+    // Every user a service connects as is made at the broker's first start.
+    const script = readFileSync(join(REPO_ROOT, 'infra', 'kafka', 'compose', 'start-broker.sh'), 'utf8');
+    for (const user of Object.keys(SERVICE_SCHEMAS)) expect(script).toContain(`$(scram ${user} `);
+    // No password falls back to anything: the broker refuses to start without them.
+    expect(Object.entries(kafka).filter(([name, value]) => name.startsWith('SCRAM_') && value !== '')).toEqual([]);
   });
 
   it("runs the Kafka image of infra/kafka/pom.xml's version", () => {
@@ -67,6 +89,12 @@ describe('docker-compose.yml', () => {
     expect(validate.errors ?? []).toEqual([]);
   });
 });
+
+/** The users infra/kafka/access.txt grants anything to. */
+function grantedUsers(): string[] {
+  const access = readFileSync(join(REPO_ROOT, 'infra', 'kafka', 'access.txt'), 'utf8');
+  return [...access.matchAll(/^allow (\S+) /gm)].map(([, user]) => user);
+}
 
 /** The formats the compose-spec schema names, as Compose reads them. */
 const COMPOSE_FORMATS: Record<string, RegExp> = {

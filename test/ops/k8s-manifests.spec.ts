@@ -122,6 +122,38 @@ describe.each(['base', 'overlays/production'])('infra/k8s/%s', (directory) => {
       expect(allows('cart-query', 'topic', topic, 'Write')).toBe(false);
     });
 
+    it('are the ones each Deployment connects as, with the mechanism of the Kafka listener and the password the User Operator writes', () => {
+      const kafka = spec(all('Kafka')[0]!).kafka;
+      for (const deployment of all('Deployment').map((d) => d.metadata.name)) {
+        const vars = env(deployment);
+        const port = Number(vars.KAFKA_BROKERS?.value?.split(':')[1]);
+        const listener = kafka.listeners.find((l: { port: number }) => l.port === port);
+        expect(vars.KAFKA_SASL_MECHANISM?.value).toBe(listener.authentication.type);
+        expect(vars.KAFKA_SASL_USERNAME?.value).toBe(deployment);
+        expect(spec(one('KafkaUser', deployment)).authentication.type).toBe(listener.authentication.type);
+        expect(vars.KAFKA_SASL_PASSWORD?.valueFrom?.secretKeyRef).toEqual({ name: deployment, key: 'password' });
+      }
+    });
+
+    it('grant what infra/kafka/access.txt grants on the local and docker-compose brokers, no more, no less', () => {
+      const access = readFileSync(join(REPO_ROOT, 'infra', 'kafka', 'access.txt'), 'utf8');
+      const local = [...access.matchAll(/^allow (\S+) (\S+) (\S+) (\S+) (\S+)$/gm)].flatMap(
+        ([, user, type, pattern, name, operations]) =>
+          operations
+            .split(',')
+            .map((operation) => `${user} ${type} ${pattern === 'prefixed' ? 'prefix' : pattern} ${name} ${operation}`),
+      );
+      const manifests = all('KafkaUser').flatMap((user) =>
+        aclsOf(user.metadata.name).flatMap((acl) =>
+          acl.operations.map(
+            (operation) =>
+              `${user.metadata.name} ${acl.resource.type} ${acl.resource.patternType ?? 'literal'} ${acl.resource.name} ${operation}`,
+          ),
+        ),
+      );
+      expect(manifests.sort()).toEqual(local.sort());
+    });
+
     it("keep the studio out of Cart-Query's consumer group", () => {
       expect(allows('studio', 'group', 'cart-query', 'Read')).toBe(false);
     });

@@ -2,6 +2,9 @@ import { ConfigType, registerAs } from '@nestjs/config';
 import { z } from 'zod';
 import {
   kafkaBrokersVar,
+  kafkaClientVars,
+  kafkaClientSecurityOf,
+  refuseIncompleteKafkaClient,
   logLevelVar,
   shutdownDrainMsVar,
   convergeEnvVar,
@@ -24,6 +27,7 @@ export const cartQueryEnv = z
     CART_QUERY_PORT: portVar(3001),
     CART_QUERY_DATABASE_URL: postgresUrlVar('postgres://postgres@127.0.0.1:5432/cart_query'),
     KAFKA_BROKERS: kafkaBrokersVar,
+    ...kafkaClientVars,
     CONVERGE_ENV: convergeEnvVar,
     SESSION_TOKEN_SECRET: sessionTokenSecretVar,
     AUTH_JWT_SECRET: authJwtSecretVar,
@@ -49,11 +53,15 @@ export const cartQueryEnv = z
     REPAIR_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(2000),
     DEAD_LETTER_MAX_REDRIVES: z.coerce.number().int().min(0).max(100).default(3),
   })
-  .superRefine((env, ctx) => refuseDevelopmentKeys(env, ctx, ['SESSION_TOKEN_SECRET', 'AUTH_JWT_SECRET']))
+  .superRefine((env, ctx) => {
+    refuseDevelopmentKeys(env, ctx, ['SESSION_TOKEN_SECRET', 'AUTH_JWT_SECRET']);
+    refuseIncompleteKafkaClient(env, ctx);
+  })
   .transform((env) => ({
     port: env.CART_QUERY_PORT,
     databaseUrl: env.CART_QUERY_DATABASE_URL,
     kafkaBrokers: env.KAFKA_BROKERS,
+    kafkaSecurity: kafkaClientSecurityOf(env),
     sessionTokenSecret: env.SESSION_TOKEN_SECRET,
     authJwtSecret: env.AUTH_JWT_SECRET,
     accessTokens: accessTokenPolicyOf(env),

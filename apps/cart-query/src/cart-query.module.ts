@@ -90,7 +90,12 @@ import { StreamAppliedEventsHttpController } from './operations/stream-applied-e
       provide: EVENT_BROKER,
       inject: [cartQueryConfig.KEY],
       useFactory: (config: CartQueryConfig) =>
-        new KafkajsEventBroker({ clientId: 'cart-query', brokers: config.kafkaBrokers, logLevel: config.logLevel }),
+        new KafkajsEventBroker({
+          clientId: 'cart-query',
+          brokers: config.kafkaBrokers,
+          ...config.kafkaSecurity,
+          logLevel: config.logLevel,
+        }),
     },
     {
       provide: SessionTokenCodec,

@@ -2,6 +2,9 @@ import { ConfigType, registerAs } from '@nestjs/config';
 import { z } from 'zod';
 import {
   kafkaBrokersVar,
+  kafkaClientVars,
+  kafkaClientSecurityOf,
+  refuseIncompleteKafkaClient,
   logLevelVar,
   shutdownDrainMsVar,
   convergeEnvVar,
@@ -24,6 +27,7 @@ export const cartEnv = z
     CART_PORT: portVar(3000),
     CART_DATABASE_URL: postgresUrlVar('postgres://postgres@127.0.0.1:5432/cart'),
     KAFKA_BROKERS: kafkaBrokersVar,
+    ...kafkaClientVars,
     CONVERGE_ENV: convergeEnvVar,
     SESSION_TOKEN_SECRET: sessionTokenSecretVar,
     AUTH_JWT_SECRET: authJwtSecretVar,
@@ -39,11 +43,15 @@ export const cartEnv = z
     OUTBOX_WATERMARK_BUSY_MS: z.coerce.number().int().min(0).max(60_000).default(100),
     OUTBOX_WATERMARK_IDLE_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   })
-  .superRefine((env, ctx) => refuseDevelopmentKeys(env, ctx, ['SESSION_TOKEN_SECRET', 'AUTH_JWT_SECRET']))
+  .superRefine((env, ctx) => {
+    refuseDevelopmentKeys(env, ctx, ['SESSION_TOKEN_SECRET', 'AUTH_JWT_SECRET']);
+    refuseIncompleteKafkaClient(env, ctx);
+  })
   .transform((env) => ({
     port: env.CART_PORT,
     databaseUrl: env.CART_DATABASE_URL,
     kafkaBrokers: env.KAFKA_BROKERS,
+    kafkaSecurity: kafkaClientSecurityOf(env),
     sessionTokenSecret: env.SESSION_TOKEN_SECRET,
     authJwtSecret: env.AUTH_JWT_SECRET,
     accessTokens: accessTokenPolicyOf(env),

@@ -79,7 +79,12 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
       provide: EVENT_BROKER,
       inject: [cartConfig.KEY],
       useFactory: (config: CartConfig) =>
-        new KafkajsEventBroker({ clientId: 'cart', brokers: config.kafkaBrokers, logLevel: config.logLevel }),
+        new KafkajsEventBroker({
+          clientId: 'cart',
+          brokers: config.kafkaBrokers,
+          ...config.kafkaSecurity,
+          logLevel: config.logLevel,
+        }),
     },
     {
       provide: SessionTokenCodec,

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { cartEventTopics } from '@converge/contracts';
 import { backoffDelayMs, delay } from '@converge/backoff';
 import { EVENT_BROKER, type EventBroker } from '@converge/kafka';
-import { closeOnSignal, createHttpApp, runService } from '@converge/platform';
+import { closeOnSignal, createHttpApp, InvalidConfigError, runService, stopService } from '@converge/platform';
 import { cartConfig } from './cart.config';
 import { CartModule } from './cart.module';
 
@@ -19,7 +19,10 @@ async function bootstrap(): Promise<void> {
   closeOnSignal(app, logger, config.shutdownDrainMs, config.http.shutdownDeadlineMs);
   await app.listen(config.port, '0.0.0.0');
   // Writes do not need Kafka (they land in the outbox), so the topic is made without blocking them.
-  void ensureEventTopics(app.get<EventBroker>(EVENT_BROKER), config.eventsTopic, logger);
+  // Only refused credentials stop the service: no wait would make them good.
+  void ensureEventTopics(app.get<EventBroker>(EVENT_BROKER), config.eventsTopic, logger).catch((error: unknown) =>
+    stopService('cart', error),
+  );
   logger.log(`listening on :${config.port}`);
 }
 
@@ -28,6 +31,7 @@ async function ensureEventTopics(broker: EventBroker, topic: string, logger: Log
     try {
       return await broker.ensureTopics(cartEventTopics(topic));
     } catch (error) {
+      if (error instanceof InvalidConfigError) throw error;
       logger.warn(
         `creating ${topic} failed (attempt ${attempt + 1}): ${error instanceof Error ? error.message : error}`,
       );

@@ -8,6 +8,9 @@ import {
   httpServerLimits,
   httpServerVars,
   kafkaBrokersVar,
+  kafkaClientVars,
+  kafkaClientSecurityOf,
+  refuseIncompleteKafkaClient,
   logLevelVar,
   parseEnv,
   portVar,
@@ -32,6 +35,7 @@ export const studioEnv = z
     /** Every Cart-Query instance: each is paused, delayed and watched on its own. */
     CART_QUERY_URLS: urlList.default('http://127.0.0.1:3001'),
     KAFKA_BROKERS: kafkaBrokersVar,
+    ...kafkaClientVars,
     CART_EVENTS_TOPIC: topicVar(CART_EVENTS_TOPIC),
     STUDIO_GROUP_ID: z.string().min(1).max(200).default('studio'),
     CONVERGE_ENV: convergeEnvVar,
@@ -45,6 +49,7 @@ export const studioEnv = z
     ...httpServerVars,
   })
   .superRefine((env, ctx) => {
+    refuseIncompleteKafkaClient(env, ctx);
     if (env.STUDIO_ACCESS_TOKEN === undefined && !(env.CONVERGE_ENV === 'development' && env.AUTH_JWT_SECRET)) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
@@ -67,6 +72,7 @@ export const studioEnv = z
     cartUrl: env.CART_URL.replace(/\/+$/, ''),
     cartQueryUrls: env.CART_QUERY_URLS,
     kafkaBrokers: env.KAFKA_BROKERS,
+    kafkaSecurity: kafkaClientSecurityOf(env),
     eventsTopic: env.CART_EVENTS_TOPIC,
     groupId: env.STUDIO_GROUP_ID,
     credentials: env.STUDIO_ACCESS_TOKEN

@@ -52,7 +52,12 @@ function appliedStreamsReadiness(client: WatchAppliedEventsClient): ReadinessChe
       provide: EVENT_BROKER,
       inject: [studioConfig.KEY],
       useFactory: (config: StudioConfig) =>
-        new KafkajsEventBroker({ clientId: 'studio', brokers: config.kafkaBrokers, logLevel: config.logLevel }),
+        new KafkajsEventBroker({
+          clientId: 'studio',
+          brokers: config.kafkaBrokers,
+          ...config.kafkaSecurity,
+          logLevel: config.logLevel,
+        }),
     },
     {
       provide: StudioIdentity,

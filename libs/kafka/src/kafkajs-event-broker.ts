@@ -14,7 +14,9 @@ import {
   RecordMetadata,
 } from 'kafkajs';
 import { backoffDelayMs, delay } from '@converge/backoff';
+import type { KafkaClientSecurity } from '@converge/platform';
 import { byteBoundedSends } from './byte-bounded-sends';
+import { refusedCredentials } from './refused-credentials';
 import { consumerLag, type PartitionLag } from './consumer-lag';
 import { groupByPartition, partitionOfKey, unacknowledged } from './partition-acks';
 import type { WatermarkRecord } from './watermark-record';
@@ -30,7 +32,7 @@ import {
   TopicSpec,
 } from './event-broker';
 
-export interface KafkajsBrokerOptions {
+export interface KafkajsBrokerOptions extends KafkaClientSecurity {
   clientId: string;
   brokers: string[];
   /** Nest log level of the service; kafkajs chatter is kept one step quieter. */
@@ -122,7 +124,7 @@ class Lazy<T extends { connect(): Promise<void>; disconnect(): Promise<void> }> 
         () => client,
         (error: unknown) => {
           this.pending = undefined;
-          throw error;
+          throw refusedCredentials(error) ?? error;
         },
       );
     }
@@ -162,6 +164,8 @@ export class KafkajsEventBroker implements EventBroker {
       retry: { initialRetryTime: 100, maxRetryTime: 5000, retries: 8 },
       logLevel: KAFKAJS_LEVEL[options.logLevel ?? 'log'],
       logCreator: () => (entry) => this.log(entry),
+      ssl: options.ssl && (options.ssl.ca ? { ca: [options.ssl.ca] } : true),
+      sasl: options.sasl,
     });
     // Idempotent with one request in flight: the broker drops a retried duplicate and
     // cannot reorder a retried request behind a later one.
@@ -365,7 +369,9 @@ export class KafkajsEventBroker implements EventBroker {
       maxWaitTimeInMs: 50,
       allowAutoTopicCreation: false,
     });
-    await consumer.connect();
+    await consumer.connect().catch((error: unknown) => {
+      throw refusedCredentials(error) ?? error;
+    });
     await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning ?? true });
     await consumer.run({
       autoCommit: false,

@@ -1,6 +1,7 @@
 export * from './config/env-config';
 export * from './config/http-server-config';
 export * from './config/development-keys';
+export * from './config/kafka-client-config';
 export * from './errors/app-error';
 export * from './errors/database-unavailable';
 export * from './http/error-body';
