@@ -15,6 +15,7 @@ import {
 } from 'kafkajs';
 import { backoffDelayMs, delay } from '@converge/backoff';
 import type { KafkaClientSecurity } from '@converge/platform';
+import { BatchLease, GroupMembership, REVOKED, revokesPartitions } from './batch-lease';
 import { byteBoundedSends } from './byte-bounded-sends';
 import { refusedCredentials } from './refused-credentials';
 import { consumerLag, type PartitionLag } from './consumer-lag';
@@ -46,6 +47,9 @@ const KAFKAJS_LEVEL = {
   debug: logLevel.INFO,
   verbose: logLevel.DEBUG,
 } as const;
+
+/** Also how often a batch being handled heartbeats: well within the session timeout. */
+const HEARTBEAT_INTERVAL_MS = 1000;
 
 /** A send that leaves partitions unacknowledged is followed by one for them; this many in all, then the caller retries. */
 const MAX_SENDS_PER_PUBLISH = 3;
@@ -365,10 +369,11 @@ export class KafkajsEventBroker implements EventBroker {
       // Short enough that a crashed member's partitions move on within seconds.
       sessionTimeout: 10000,
       rebalanceTimeout: 10000,
-      heartbeatInterval: 1000,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
       maxWaitTimeInMs: 50,
       allowAutoTopicCreation: false,
     });
+    const membership = this.trackMembership(consumer, options);
     await consumer.connect().catch((error: unknown) => {
       throw refusedCredentials(error) ?? error;
     });
@@ -377,11 +382,23 @@ export class KafkajsEventBroker implements EventBroker {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 3,
-      eachBatch: (payload) => this.consumeBatch(payload, options, () => state.stopping),
+      eachBatch: (payload) => this.consumeBatch(payload, options, membership, () => state.stopping),
     });
     // kafkajs takes a pause only once run() made the group; a replacement of a paused consumer stays paused.
     if (state.paused) consumer.pause([{ topic: options.topic }]);
     return consumer;
+  }
+
+  /** Each join starts a generation; the warnings count the rebalances a member went through. */
+  private trackMembership(consumer: Consumer, options: SubscriptionOptions): GroupMembership {
+    const membership = new GroupMembership();
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const partitions = `partitions [${(payload.memberAssignment[options.topic] ?? []).join(', ')}]`;
+      if (membership.current() === 0) this.logger.log(`joined ${options.groupId} for ${options.topic}: ${partitions}`);
+      else this.logger.warn(`rejoined ${options.groupId} for ${options.topic} after a rebalance: ${partitions}`);
+      membership.joined();
+    });
+    return membership;
   }
 
   /** Starts a replacement consumer, retrying with backoff; undefined if stopped meanwhile. */
@@ -417,46 +434,83 @@ export class KafkajsEventBroker implements EventBroker {
   private async consumeBatch(
     payload: EachBatchPayload,
     options: SubscriptionOptions,
+    membership: GroupMembership,
     isStopping: () => boolean,
   ): Promise<void> {
     const { batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary } = payload;
-    const control: BatchControl = { heartbeat, isActive: () => isRunning() && !isStale() && !isStopping() };
-    for (const slice of slices(batch.messages, options.maxBatchSize ?? 500)) {
-      const inbound: InboundBatch = {
-        topic: batch.topic,
-        partition: batch.partition,
-        messages: slice.map((message) => toInbound(message, batch.partition)),
-      };
-      if (!(await this.untilHandled(options.handleBatch, inbound, control))) return;
-      const last = slice[slice.length - 1].offset;
-      resolveOffset(last);
-      // Not consumer.commitOffsets: once disconnect() has begun, kafkajs drops that commit without
-      // a word, so the slice handled during a SIGTERM would be handled again by the next owner.
-      // The payload's commit goes to the coordinator whatever the runner's state, and disconnect()
-      // waits for this batch before it leaves the group.
-      await commitOffsetsIfNecessary({
-        topics: [
-          { topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] },
-        ],
-      });
-      await heartbeat();
+    const lease = new BatchLease({ membership, heartbeat, isStale, heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS });
+    const control: BatchControl = {
+      heartbeat: () => lease.heartbeat(),
+      isActive: () => lease.held && isRunning() && !isStopping(),
+    };
+    const stopHeartbeating = lease.keepAlive();
+    try {
+      for (const slice of slices(batch.messages, options.maxBatchSize ?? 500)) {
+        const inbound: InboundBatch = {
+          topic: batch.topic,
+          partition: batch.partition,
+          messages: slice.map((message) => toInbound(message, batch.partition)),
+        };
+        const handled = await this.untilHandled(options.handleBatch, inbound, control, lease);
+        // A handler that finished after the partition moved did work the new owner does again
+        // (the version gate absorbs it); its offset is the new owner's to commit, never this one's.
+        if (!lease.held) return this.abandon(inbound, lease);
+        if (!handled) return;
+        const last = slice[slice.length - 1].offset;
+        resolveOffset(last);
+        // Not consumer.commitOffsets: once disconnect() has begun, kafkajs drops that commit without
+        // a word, so the slice handled during a SIGTERM would be handled again by the next owner.
+        // The payload's commit goes to the coordinator whatever the runner's state, and disconnect()
+        // waits for this batch before it leaves the group.
+        await commitOffsetsIfNecessary({
+          topics: [
+            {
+              topic: batch.topic,
+              partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }],
+            },
+          ],
+        });
+        await lease.heartbeat();
+      }
+    } finally {
+      stopHeartbeating();
     }
   }
 
-  /** Retries a failing handler with backoff for as long as the partition is ours. */
-  private async untilHandled(handler: BatchHandler, batch: InboundBatch, control: BatchControl): Promise<boolean> {
+  /**
+   * Gives the batch up uncommitted. A rebalance is rethrown, so kafkajs rejoins the group at once
+   * instead of fetching again for a generation that is over.
+   */
+  private abandon(batch: InboundBatch, lease: BatchLease): void {
+    const reason = lease.lostBecause;
+    this.logger.warn(
+      `abandoning ${batch.topic}[${batch.partition}]@${batch.messages[0]?.offset} uncommitted: ` +
+        `the partition is no longer ours (${describeError(reason)})`,
+    );
+    if (revokesPartitions(reason)) throw reason;
+  }
+
+  /**
+   * Retries a failing handler with backoff for as long as the partition is ours; true once it
+   * succeeded. Stops waiting for a handler as soon as the partition is revoked.
+   */
+  private async untilHandled(
+    handler: BatchHandler,
+    batch: InboundBatch,
+    control: BatchControl,
+    lease: BatchLease,
+  ): Promise<boolean> {
     for (let attempt = 0; control.isActive(); attempt++) {
       try {
-        await handler(batch, control);
-        return true;
+        return (await lease.whileHeld(handler(batch, control))) !== REVOKED;
       } catch (error) {
         const wait = backoffDelayMs(attempt);
         this.logger.warn(
           `handling ${batch.topic}[${batch.partition}]@${batch.messages[0]?.offset} failed (attempt ${attempt + 1}), ` +
             `retrying in ${wait} ms: ${describeError(error)}`,
         );
-        await control.heartbeat().catch(() => undefined);
-        await delay(wait);
+        await lease.heartbeat().catch(() => undefined);
+        await lease.sleep(wait);
       }
     }
     return false;
