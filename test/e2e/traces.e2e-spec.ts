@@ -4,6 +4,7 @@ import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { TestStack } from '../support/stack';
 
 const SERVER = 2;
+const CLIENT = 3;
 const PRODUCER = 4;
 const CONSUMER = 5;
 
@@ -83,5 +84,16 @@ describe('traces: one add-item is one trace, from the HTTP request to the read m
     const wait = one(receiver.spans, { name: 'session-token wait' });
     const getCart = one(receiver.spans, { name: 'GET /carts/:cartId', service: 'cart-query' });
     expect(wait).toMatchObject({ traceId: getCart.traceId, parentSpanId: getCart.spanId });
+  });
+
+  it("traces the studio's requests and its calls to Cart, which continue the studio's trace", async () => {
+    const studio = await stack.startStudio();
+    const answer = await fetch(`${studio.url}/api/carts`, { method: 'POST' });
+    expect(answer.status).toBe(201);
+    const request = await eventually(async () => one(receiver.spans, { service: 'studio', name: 'POST /api/carts' }));
+    const call = await eventually(async () => one(receiver.spans, { service: 'studio', parentSpanId: request.spanId }));
+    expect(call).toMatchObject({ kind: CLIENT, traceId: request.traceId });
+    const atCart = await eventually(async () => one(receiver.spans, { service: 'cart', parentSpanId: call.spanId }));
+    expect(atCart).toMatchObject({ name: 'POST /carts', kind: SERVER, traceId: request.traceId });
   });
 });
