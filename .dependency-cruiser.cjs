@@ -77,6 +77,14 @@ module.exports = {
       to: { path: '^(libs|apps)/', pathNot: '^libs/backoff/' },
     },
     {
+      name: 'tracing-loads-before-nest',
+      comment:
+        'Each service imports it first, to instrument http and pg before they load: it may import no Nest and none of our libs.',
+      severity: 'error',
+      from: { path: '^libs/tracing/' },
+      to: { path: '(^|node_modules/)@nestjs/|^libs/(?!tracing/)|^apps/' },
+    },
+    {
       name: 'contracts-is-a-leaf',
       comment: 'The language both services speak depends on no mechanism of ours.',
       severity: 'error',

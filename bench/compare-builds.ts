@@ -5,12 +5,15 @@
  * Propagation percentiles and peak RSS come along, as medians over the rounds.
  *   BENCH_STEP_SECONDS (15)  BENCH_ROUNDS (3)  BENCH_RATE (max, or writes/s)
  *   BENCH_THIS_NODE_ARGS: node options for this tree's services only (compare `HEAD` with itself to weigh a flag)
+ * `BENCH_TRACING=1 npm run bench:compare -- HEAD`: the same build with and without tracing; this
+ * tree's services export every span (http/protobuf) to a receiver in this process, which drops them.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { provideInfrastructure } from '../test/setup/infrastructure';
+import { OtlpReceiver } from '../test/support/otlp-receiver';
 import { percentile } from './lib/stats';
 import { runStep, type StepResult } from './lib/step';
 
@@ -81,9 +84,11 @@ async function main(): Promise<void> {
   process.env.TEST_KAFKA_BROKERS = infra.kafkaBrokers;
   process.env.TEST_POSTGRES_URL = infra.postgresUrl;
   const rate = process.env.BENCH_RATE && process.env.BENCH_RATE !== 'max' ? Number(process.env.BENCH_RATE) : 'max';
-  const thisEnv: Record<string, string> = process.env.BENCH_THIS_NODE_ARGS
-    ? { NODE_ARGS: process.env.BENCH_THIS_NODE_ARGS }
-    : {};
+  const sink = process.env.BENCH_TRACING === '1' ? await OtlpReceiver.start({ keep: false }) : undefined;
+  const thisEnv: Record<string, string> = {
+    ...(process.env.BENCH_THIS_NODE_ARGS ? { NODE_ARGS: process.env.BENCH_THIS_NODE_ARGS } : {}),
+    ...(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
+  };
   const figures = { 'this tree': [] as Figures[], other: [] as Figures[] };
   try {
     for (let round = 0; round < rounds; round++) {
@@ -99,9 +104,11 @@ async function main(): Promise<void> {
     }
   } finally {
     await infra.stop();
+    await sink?.stop();
     other.remove();
   }
   const [mine, theirs] = [medians(figures['this tree']), medians(figures.other)];
+  if (sink) say(`this tree exported its spans in ${sink.exports} requests`);
   say(`\nmedians at ${rate}: this tree ${describe(mine)}; ${revision} ${describe(theirs)}`);
   say(
     `ratios this tree ÷ ${revision}: writes/s ${(mine.writes / theirs.writes).toFixed(3)}, propagation p50 ${(mine.p50 / theirs.p50).toFixed(2)}, p99 ${(mine.p99 / theirs.p99).toFixed(2)}`,

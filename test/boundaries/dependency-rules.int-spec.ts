@@ -24,6 +24,7 @@ const PLANTED: Record<string, string> = {
   'libs/anti-entropy/src/index.ts': "export { CART_EVENTS_TOPIC } from '@converge/contracts';\n",
   'apps/studio/src/peek.ts': "export { Client } from 'pg';\nexport { signals } from '../../cart-query/src/signals';\n",
   'apps/cart/src/studio-link.ts': "export * from '../../studio/src/peek';\n",
+  'libs/tracing/src/index.ts': "export { UUID_PATTERN } from '@converge/platform';\n",
 };
 
 interface Violation {
@@ -68,6 +69,7 @@ describe('the dependency rules of npm run lint', () => {
         'studio-uses-public-interfaces-only: apps/studio/src/peek.ts → apps/cart-query/src/signals.ts',
         'studio-reads-no-database: apps/studio/src/peek.ts → pg',
         'services-do-not-import-the-studio: apps/cart/src/studio-link.ts → apps/studio/src/peek.ts',
+        'tracing-loads-before-nest: libs/tracing/src/index.ts → libs/platform/src/index.ts',
       ]),
     );
   });

@@ -20,11 +20,13 @@ import {
   accessTokenPolicyVars,
   topicVar,
 } from '@converge/platform';
+import { tracingVars } from '@converge/tracing';
 import { CART_EVENTS_TOPIC, deadLetterTopicOf } from '@converge/contracts';
 
 export const cartQueryEnv = z
   .object({
     CART_QUERY_PORT: portVar(3001),
+    ...tracingVars('cart-query'),
     CART_QUERY_DATABASE_URL: postgresUrlVar('postgres://postgres@127.0.0.1:5432/cart_query'),
     KAFKA_BROKERS: kafkaBrokersVar,
     ...kafkaClientVars,

@@ -20,11 +20,13 @@ import {
   accessTokenPolicyVars,
   topicVar,
 } from '@converge/platform';
+import { tracingVars } from '@converge/tracing';
 import { CART_EVENTS_TOPIC } from '@converge/contracts';
 
 export const cartEnv = z
   .object({
     CART_PORT: portVar(3000),
+    ...tracingVars('cart'),
     CART_DATABASE_URL: postgresUrlVar('postgres://postgres@127.0.0.1:5432/cart'),
     KAFKA_BROKERS: kafkaBrokersVar,
     ...kafkaClientVars,

@@ -17,6 +17,7 @@ import {
   shutdownDrainMsVar,
   topicVar,
 } from '@converge/platform';
+import { tracingVars } from '@converge/tracing';
 
 const urlList = z
   .string()
@@ -31,6 +32,7 @@ const unsetWhenEmpty = <T extends z.ZodTypeAny>(schema: T) =>
 export const studioEnv = z
   .object({
     STUDIO_PORT: portVar(3002),
+    ...tracingVars('studio'),
     CART_URL: z.string().url().default('http://127.0.0.1:3000'),
     /** Every Cart-Query instance: each is paused, delayed and watched on its own. */
     CART_QUERY_URLS: urlList.default('http://127.0.0.1:3001'),

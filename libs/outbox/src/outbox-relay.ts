@@ -1,7 +1,9 @@
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { backoffDelayMs } from '@converge/backoff';
+import { TRACEPARENT_HEADER } from '@converge/contracts';
 import { type EventBroker, watermarkRecord } from '@converge/kafka';
-import { describeIds, groupByTopic, oldestCreatedAt, OutboxRow } from './outbox-batch';
+import { inSpan, linksTo, SpanKind } from '@converge/tracing';
+import { describeIds, groupByTopic, oldestCreatedAt, OutboxRow, type TopicBatch } from './outbox-batch';
 import { describeFailure } from './outbox-failure';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox-message';
 import { AdvisoryLeadership } from './outbox-relay.leadership';
@@ -212,7 +214,7 @@ export class OutboxRelay
       // Stop or a lost lock: publish nothing more, but still mark what the broker acknowledged.
       if (term.aborted) break;
       try {
-        await this.broker.publish(batch.topic, batch.messages);
+        await this.publishTraced(batch);
         for (const id of batch.ids) acknowledged.add(id);
       } catch (error) {
         const left = rows.filter((row) => !acknowledged.has(row.id)).map((row) => row.id);
@@ -228,6 +230,23 @@ export class OutboxRelay
     // Fewer than the limit: the scan saw every unpublished row of its snapshot, all now acknowledged.
     if (published.length === rows.length) await this.sendWatermark(scannedAtMs, term);
     return 'drained';
+  }
+
+  /**
+   * A publish is a trace of its own: it serves many requests, so it links to the outbox insert
+   * span each row stored rather than belonging to any one of them.
+   */
+  private publishTraced(batch: TopicBatch): Promise<void> {
+    const attributes = {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': batch.topic,
+      'messaging.batch.message_count': batch.messages.length,
+    };
+    const links = linksTo(batch.messages.map((message) => message.headers?.[TRACEPARENT_HEADER]));
+    return inSpan(`publish ${batch.topic}`, { kind: SpanKind.PRODUCER, root: true, links, attributes }, () =>
+      this.broker.publish(batch.topic, batch.messages),
+    );
   }
 
   /**

@@ -5,6 +5,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { bucketOf } from '@converge/anti-entropy';
 import { cartDigest, childTraceparent, digestToBigint, TRACEPARENT_HEADER } from '@converge/contracts';
 import { OUTBOX_NOTIFY_SQL, outboxInsert, type OutboxInsert } from '@converge/outbox';
+import { inSpan, SpanKind, traceparentOf } from '@converge/tracing';
 import { cartConfig, type CartConfig } from '../cart.config';
 import { Cart, type CartChange, type CartLine } from '../domain/cart';
 
@@ -57,17 +58,18 @@ export class CartRepository {
 
   /** A new cart needs no lock: nobody else knows its id yet. One statement is its own transaction. */
   async insert(cart: Cart, change: CartChange, traceparent?: string): Promise<void> {
-    const outbox = this.outbox(change.events, traceparent, 4);
-    await this.pool.query({
-      name: `cart-insert-${this.notify}`,
-      text: `WITH cart AS (INSERT INTO carts (id, version, created_at, updated_at, owner, digest)
+    await this.inOutboxSpan(cart, change, traceparent, 4, (outbox) =>
+      this.pool.query({
+        name: `cart-insert-${this.notify}`,
+        text: `WITH cart AS (INSERT INTO carts (id, version, created_at, updated_at, owner, digest)
                           VALUES ($1, $2, $3, $3, $8, $9)),
                   bucket AS (UPDATE cart_digest_buckets SET digest = digest # $9::bigint, carts = carts + 1
                               WHERE bucket = ${bucketOf('$1')}),
                   events AS (${outbox.sql})
              ${this.notifySql}`,
-      values: [cart.id, change.version, change.updatedAt, ...outbox.parameters, cart.owner, digestOf(cart)],
-    });
+        values: [cart.id, change.version, change.updatedAt, ...outbox.parameters, cart.owner, digestOf(cart)],
+      }),
+    );
   }
 
   /**
@@ -97,10 +99,10 @@ export class CartRepository {
    * lists a sku as both written and deleted.
    */
   async save(client: PoolClient, cart: Cart, change: CartChange, traceparent?: string): Promise<void> {
-    const outbox = this.outbox(change.events, traceparent, 7);
-    await client.query({
-      name: `cart-save-${this.notify}`,
-      text: `WITH before AS (SELECT bucket, digest FROM carts WHERE id = $1),
+    await this.inOutboxSpan(cart, change, traceparent, 7, (outbox) =>
+      client.query({
+        name: `cart-save-${this.notify}`,
+        text: `WITH before AS (SELECT bucket, digest FROM carts WHERE id = $1),
                   cart AS (UPDATE carts SET version = $2, updated_at = $3, digest = $11 WHERE id = $1),
                   upserted AS (INSERT INTO cart_items (cart_id, sku, quantity)
                                SELECT $1::uuid, sku, quantity FROM unnest($4::text[], $5::int[]) AS l (sku, quantity)
@@ -110,17 +112,18 @@ export class CartRepository {
                                FROM before WHERE b.bucket = before.bucket),
                   events AS (${outbox.sql})
              ${this.notifySql}`,
-      values: [
-        cart.id,
-        change.version,
-        change.updatedAt,
-        change.upserted.map((line) => line.sku),
-        change.upserted.map((line) => line.quantity),
-        change.removed,
-        ...outbox.parameters,
-        digestOf(cart),
-      ],
-    });
+        values: [
+          cart.id,
+          change.version,
+          change.updatedAt,
+          change.upserted.map((line) => line.sku),
+          change.upserted.map((line) => line.quantity),
+          change.removed,
+          ...outbox.parameters,
+          digestOf(cart),
+        ],
+      }),
+    );
   }
 
   /**
@@ -190,13 +193,43 @@ export class CartRepository {
     return this.notify ? OUTBOX_NOTIFY_SQL : 'SELECT 1';
   }
 
-  /** Each event carries a child span of the request's trace context. */
-  private outbox(events: CartChange['events'], traceparent: string | undefined, first: number): OutboxInsert {
+  /**
+   * Runs the statement that writes a change's events in the outbox insert's span, whose context
+   * each row stores: the relay links its publish to it and the consumer continues it.
+   */
+  private inOutboxSpan(
+    cart: Cart,
+    change: CartChange,
+    traceparent: string | undefined,
+    first: number,
+    write: (outbox: OutboxInsert) => Promise<unknown>,
+  ): Promise<void> {
+    const attributes = {
+      'messaging.destination.name': this.config.eventsTopic,
+      'messaging.batch.message_count': change.events.length,
+      'cart.id': cart.id,
+      'cart.version': change.version,
+    };
+    return inSpan('outbox insert', { kind: SpanKind.PRODUCER, attributes }, async (span) => {
+      await write(this.outbox(change.events, traceparent, first, traceparentOf(span)));
+    });
+  }
+
+  /**
+   * Each event carries the outbox insert's span when tracing is on; otherwise a child span of
+   * the request's trace context, so the trace id still travels.
+   */
+  private outbox(
+    events: CartChange['events'],
+    traceparent: string | undefined,
+    first: number,
+    spanTraceparent?: string,
+  ): OutboxInsert {
     const messages = events.map((event) => ({
       topic: this.config.eventsTopic,
       key: event.cartId,
       payload: event,
-      headers: { [TRACEPARENT_HEADER]: childTraceparent(traceparent) },
+      headers: { [TRACEPARENT_HEADER]: spanTraceparent ?? childTraceparent(traceparent) },
     }));
     return outboxInsert(messages, first);
   }

@@ -12,6 +12,7 @@ import { closeKeepAliveOnClose } from './close-keep-alive';
 import { ErrorResponseFilter, sendError } from './error-response.filter';
 import { requireHostHeader } from './host-header';
 import { acceptOnlyJson } from './json-body';
+import { nameSpansByRoute } from './span-route';
 
 /** Requests are size-limited before parsing, so a huge body costs nothing. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -55,6 +56,7 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
   acceptOnlyJson(app.getHttpAdapter().getInstance(), MAX_BODY_BYTES);
   closeKeepAliveOnClose(app.getHttpAdapter().getInstance());
   requireHostHeader(app.getHttpAdapter().getInstance(), logger);
+  nameSpansByRoute(app.getHttpAdapter().getInstance());
   await app.register(helmet, { contentSecurityPolicy: false });
   app.useGlobalPipes(
     new ValidationPipe({

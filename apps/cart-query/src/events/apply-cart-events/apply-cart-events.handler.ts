@@ -11,6 +11,7 @@ import {
   readWatermark,
   toDeadLetter,
 } from '@converge/kafka';
+import { inSpan, type Span } from '@converge/tracing';
 import { ParkedEvents, VersionGate } from '@converge/version-gate';
 import { cartQueryConfig, type CartQueryConfig } from '../../cart-query.config';
 import { CartViewRepository, lockCartsForApply } from '../../infrastructure/cart-view.repository';
@@ -19,6 +20,7 @@ import { PartitionWatermarks } from '../../infrastructure/partition-watermarks.r
 import { type AppliedVersion, ReadModelSignals } from '../../infrastructure/read-model-signals';
 import { ReplicationDelay } from '../../operations/set-replication-delay/replication-delay';
 import { applyCartEvent, type CartView } from '../../read-model/cart-view';
+import { batchSpanOptions, EventApplySpans } from './apply-cart-events.spans';
 import { type BatchOutcome, ConsumerStats } from './consumer-stats';
 
 /** A cart event as the version gate sees it: its cart is its aggregate. */
@@ -67,8 +69,13 @@ export class ApplyCartEventsHandler {
     private readonly replicationDelay: ReplicationDelay,
   ) {}
 
-  async handle(batch: InboundBatch): Promise<BatchOutcome> {
-    const { events, poison, watermark } = this.decode(batch.messages);
+  handle(batch: InboundBatch): Promise<BatchOutcome> {
+    return inSpan(`process ${batch.topic}`, batchSpanOptions(batch), (span) => this.handleIn(span, batch));
+  }
+
+  private async handleIn(span: Span, batch: InboundBatch): Promise<BatchOutcome> {
+    const spans = new EventApplySpans(span);
+    const { events, poison, watermark } = this.decode(batch.messages, spans);
     const wait = events.length > 0 ? this.replicationDelay.nextMs() : 0;
     if (wait > 0) await delay(wait);
     const {
@@ -77,8 +84,14 @@ export class ApplyCartEventsHandler {
       events: applied,
       watermarkAdvanced,
     } = events.length > 0 || watermark !== undefined
-      ? await this.dataSource.transaction((manager) => this.applyBatch(manager, batch, events, watermark))
+      ? await this.dataSource
+          .transaction((manager) => this.applyBatch(manager, batch, events, watermark))
+          .catch((error: unknown) => {
+            spans.end(new Set(), true);
+            throw error;
+          })
       : { ...nothingApplied(), watermarkAdvanced: false };
+    spans.end(new Set(applied.map((event) => event.eventId)));
     this.signals.applied(versions);
     if (watermarkAdvanced) this.signals.watermarkApplied(batch.partition, watermark!);
     await this.deadLetter(batch, poison);
@@ -105,7 +118,7 @@ export class ApplyCartEventsHandler {
     return { ...applied, watermarkAdvanced };
   }
 
-  private decode(messages: InboundMessage[]): Decoded {
+  private decode(messages: InboundMessage[], spans: EventApplySpans): Decoded {
     const events: GatedEvent[] = [];
     const poison: Poison[] = [];
     let watermark: number | undefined;
@@ -126,6 +139,7 @@ export class ApplyCartEventsHandler {
         const eventId = decoded.event.eventId.toLowerCase();
         const authoritative = isAuthoritative(decoded.event);
         events.push({ ...decoded.event, cartId, eventId, aggregateId: cartId, authoritative });
+        spans.start(message, { cartId, eventId, version: decoded.event.version });
       }
     }
     return { events, poison, watermark };

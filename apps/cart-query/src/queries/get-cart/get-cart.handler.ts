@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { inSpan } from '@converge/tracing';
 import { cartQueryConfig, type CartQueryConfig } from '../../cart-query.config';
 import { CartViewRepository } from '../../infrastructure/cart-view.repository';
 import { PartitionWatermarks } from '../../infrastructure/partition-watermarks.repository';
@@ -50,28 +51,35 @@ export class GetCartHandler {
   }
 
   /** Waits on the consumer's signal, never longer than the bound, and never answers stale. */
-  private async waitForVersion({ cartId, owner }: GetCartQuery, minVersion: number, deadline: number) {
-    const { value, reached } = await untilSignalled(
-      (timeoutMs) => this.signals.reached(cartId, minVersion, timeoutMs),
-      () => this.views.find(cartId),
-      // Someone else's cart is answered at once, as absent: waiting would tell its version apart.
-      (view) => view !== undefined && (view.version >= minVersion || view.owner !== owner),
-      deadline,
-    );
-    if (!reached) throw ReadModelBehindError.version(cartId, minVersion, value?.version);
-    return value;
+  private waitForVersion({ cartId, owner }: GetCartQuery, minVersion: number, deadline: number) {
+    const attributes = { 'cart.id': cartId, 'cart.min_version': minVersion };
+    return inSpan('session-token wait', { attributes }, async (span) => {
+      const { value, reached } = await untilSignalled(
+        (timeoutMs) => this.signals.reached(cartId, minVersion, timeoutMs),
+        () => this.views.find(cartId),
+        // Someone else's cart is answered at once, as absent: waiting would tell its version apart.
+        (view) => view !== undefined && (view.version >= minVersion || view.owner !== owner),
+        deadline,
+      );
+      span.setAttribute('cart.version', value?.version ?? -1).setAttribute('session_token.reached', reached);
+      if (!reached) throw ReadModelBehindError.version(cartId, minVersion, value?.version);
+      return value;
+    });
   }
 
   /** The same wait for the cart's partition's watermark to reach the floor. */
-  private async waitForWatermark(cartId: string, partition: number | undefined, floorMs: number, deadline: number) {
-    if (partition === undefined) throw ReadModelBehindError.watermark(cartId, floorMs, undefined);
-    const { value, reached } = await untilSignalled(
-      (timeoutMs) => this.signals.watermarkReached(partition, floorMs, timeoutMs),
-      () => this.watermarks.find(partition),
-      (atMs) => atMs !== undefined && atMs >= floorMs,
-      deadline,
-    );
-    if (!reached) throw ReadModelBehindError.watermark(cartId, floorMs, value);
+  private waitForWatermark(cartId: string, partition: number | undefined, floorMs: number, deadline: number) {
+    const attributes = { 'cart.id': cartId, 'watermark.floor_ms': floorMs };
+    return inSpan('max-staleness wait', { attributes }, async () => {
+      if (partition === undefined) throw ReadModelBehindError.watermark(cartId, floorMs, undefined);
+      const { value, reached } = await untilSignalled(
+        (timeoutMs) => this.signals.watermarkReached(partition, floorMs, timeoutMs),
+        () => this.watermarks.find(partition),
+        (atMs) => atMs !== undefined && atMs >= floorMs,
+        deadline,
+      );
+      if (!reached) throw ReadModelBehindError.watermark(cartId, floorMs, value);
+    });
   }
 }
 
