@@ -22,33 +22,37 @@ export class CartClient {
     private readonly authorization: string = bearer(),
   ) {}
 
-  private async call(path: string, init: RequestInit, token?: string): Promise<CartAnswer> {
+  private async call(path: string, init: RequestInit, token?: string, key?: string): Promise<CartAnswer> {
     const headers = new Headers(init.headers);
     headers.set('Authorization', this.authorization);
     if (token) headers.set('X-Session-Token', token);
+    if (key) headers.set('Idempotency-Key', key);
     if (init.body !== undefined) headers.set('Content-Type', 'application/json');
     const answer = await requestJson<CartBody>(`${this.baseUrl}${path}`, { ...init, headers });
     return { ...answer, token: answer.headers.get('x-session-token') ?? undefined };
   }
 
-  createCart(token?: string): Promise<CartAnswer> {
-    return this.call('/carts', { method: 'POST' }, token);
+  /** Writes take an Idempotency-Key: a retry with the same one is answered without a second change. */
+  createCart(token?: string, key?: string): Promise<CartAnswer> {
+    return this.call('/carts', { method: 'POST' }, token, key);
   }
 
-  addItem(cartId: string, sku: string, quantity: number, token?: string): Promise<CartAnswer> {
-    return this.call(`/carts/${cartId}/items`, { method: 'POST', body: JSON.stringify({ sku, quantity }) }, token);
+  addItem(cartId: string, sku: string, quantity: number, token?: string, key?: string): Promise<CartAnswer> {
+    const body = JSON.stringify({ sku, quantity });
+    return this.call(`/carts/${cartId}/items`, { method: 'POST', body }, token, key);
   }
 
-  setQuantity(cartId: string, sku: string, quantity: number, token?: string): Promise<CartAnswer> {
-    return this.call(`/carts/${cartId}/items/${sku}`, { method: 'PATCH', body: JSON.stringify({ quantity }) }, token);
+  setQuantity(cartId: string, sku: string, quantity: number, token?: string, key?: string): Promise<CartAnswer> {
+    const body = JSON.stringify({ quantity });
+    return this.call(`/carts/${cartId}/items/${sku}`, { method: 'PATCH', body }, token, key);
   }
 
-  removeItem(cartId: string, sku: string, token?: string): Promise<CartAnswer> {
-    return this.call(`/carts/${cartId}/items/${sku}`, { method: 'DELETE' }, token);
+  removeItem(cartId: string, sku: string, token?: string, key?: string): Promise<CartAnswer> {
+    return this.call(`/carts/${cartId}/items/${sku}`, { method: 'DELETE' }, token, key);
   }
 
-  clearCart(cartId: string, token?: string): Promise<CartAnswer> {
-    return this.call(`/carts/${cartId}/items`, { method: 'DELETE' }, token);
+  clearCart(cartId: string, token?: string, key?: string): Promise<CartAnswer> {
+    return this.call(`/carts/${cartId}/items`, { method: 'DELETE' }, token, key);
   }
 
   getCart(cartId: string, token?: string): Promise<CartAnswer> {

@@ -44,6 +44,15 @@ export const cartEnv = z
     OUTBOX_RETENTION_MS: z.coerce.number().int().min(0).default(3_600_000),
     OUTBOX_WATERMARK_BUSY_MS: z.coerce.number().int().min(0).max(60_000).default(100),
     OUTBOX_WATERMARK_IDLE_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+    IDEMPOTENCY_KEY_TTL_MS: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .max(30 * 86_400_000)
+      .default(86_400_000),
+    // 0 is no cap: a deployment sets its own, as the benchmark drives thousands of writes from one owner.
+    OWNER_MAX_CARTS: z.coerce.number().int().min(0).default(0),
+    OWNER_WRITES_PER_SECOND: z.coerce.number().int().min(0).default(0),
   })
   .superRefine((env, ctx) => {
     refuseDevelopmentKeys(env, ctx, ['SESSION_TOKEN_SECRET', 'AUTH_JWT_SECRET']);
@@ -72,6 +81,8 @@ export const cartEnv = z
         idleEveryMs: env.OUTBOX_WATERMARK_IDLE_MS,
       },
     },
+    idempotency: { keyTtlMs: env.IDEMPOTENCY_KEY_TTL_MS },
+    ownerLimits: { maxCarts: env.OWNER_MAX_CARTS, writesPerSecond: env.OWNER_WRITES_PER_SECOND },
   }));
 
 /** The Cart service's whole configuration, read from the environment once and validated. */

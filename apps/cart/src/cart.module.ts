@@ -32,7 +32,11 @@ import { EmitSnapshotsHandler } from './operations/emit-snapshots/emit-snapshots
 import { EmitSnapshotsHttpController } from './operations/emit-snapshots/emit-snapshots.http.controller';
 import { CartReply } from './http/cart-reply';
 import { ParseSessionTokenPipe, SessionTokenCodec } from '@converge/session-token';
+import { IdempotencyKeys } from './idempotency/idempotency-keys.repository';
+import { IdempotentReplayInterceptor } from './idempotency/idempotent-replay.interceptor';
 import { CartRepository } from './infrastructure/cart.repository';
+import { OwnerWriteRate } from './limits/owner-write-rate';
+import { OwnerWriteRateGuard } from './limits/owner-write-rate.guard';
 import { OutboxMetrics } from './metrics/outbox.metrics';
 import { GetCartHandler } from './queries/get-cart/get-cart.handler';
 import { GetCartHttpController } from './queries/get-cart/get-cart.http.controller';
@@ -102,6 +106,14 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
         }),
     },
     ParseSessionTokenPipe,
+    {
+      provide: OwnerWriteRate,
+      inject: [cartConfig.KEY],
+      useFactory: (config: CartConfig) => new OwnerWriteRate(config.ownerLimits.writesPerSecond),
+    },
+    OwnerWriteRateGuard,
+    IdempotencyKeys,
+    IdempotentReplayInterceptor,
     CartReply,
     CartRepository,
     CartUnitOfWork,

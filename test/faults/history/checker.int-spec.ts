@@ -405,6 +405,42 @@ describe('the history Checker', () => {
     });
   });
 
+  describe('exactly once, when clients retry unanswered writes with their key', () => {
+    /** A write answered only on its second call with its key, as the recorder leaves it. */
+    const retried = (history: History) => {
+      const op = history.ops[history.ops.length - 1] as WriteOperation;
+      Object.assign(op, { key: 'k-1', attempts: 2 });
+      return history;
+    };
+
+    it('passes a retried add applied once, and finds one applied twice (a retry without the key)', () => {
+      const history = retried(
+        new History()
+          .create('s1')
+          .add('s1', 'apple', 2, { version: 1, items: apple(2) })
+          .add('s1', 'apple', 3, { version: 2, items: apple(5) }),
+      );
+
+      expect(checkHistory(history.ops, final(2, apple(5)), { exactlyOnce: true }).ok).toBe(true);
+      // The first call landed unanswered, the retry applied it again: one version and 3 too many.
+      const doubled = checkHistory(history.ops, final(3, apple(8)), { exactlyOnce: true });
+      expect(doubled.summary.doubled).toBeGreaterThanOrEqual(1);
+      expect(doubled.violations.map((v) => v.message).join('\n')).toContain('exactly 2 changes');
+    });
+
+    it('finds a write left unanswered: it may or may not have happened', () => {
+      const history = new History()
+        .create('s1')
+        .add('s1', 'apple', 2, { version: 1, items: apple(2) })
+        .add('s1', 'apple', 3, { outcome: 'unknown' });
+
+      expect(checkHistory(history.ops, final(1, apple(2))).ok).toBe(true);
+      const result = checkHistory(history.ops, final(1, apple(2)), { exactlyOnce: true });
+      expect(result.summary.ambiguous).toBe(1);
+      expect(result.violations[0]).toMatchObject({ kind: 'ambiguous', operation: history.ops[2] });
+    });
+  });
+
   describe('clears', () => {
     it('counts only the adds since the last acknowledged clear, and lets a clear of an empty cart share a version', () => {
       const history = new History()

@@ -18,9 +18,10 @@ import {
  * - diverged: the read model not equal to the write model at the end, or a read answering a
  *   version with other items than the write model had at that version;
  * - watermark: a read whose X-Consistent-As-Of is false (it misses a write acknowledged before
- *   it), or a Max-Staleness read answered with a watermark older than its bound.
+ *   it), or a Max-Staleness read answered with a watermark older than its bound;
+ * - ambiguous: with `exactlyOnce`, a write left without an answer (it may or may not have happened).
  */
-export type ViolationKind = 'lost' | 'doubled' | 'ryw' | 'monotonic' | 'diverged' | 'watermark';
+export type ViolationKind = 'lost' | 'doubled' | 'ryw' | 'monotonic' | 'diverged' | 'watermark' | 'ambiguous';
 
 export interface Violation {
   kind: ViolationKind;
@@ -55,6 +56,7 @@ export interface CheckSummary {
   monotonic: number;
   diverged: number;
   watermark: number;
+  ambiguous: number;
   violations: number;
 }
 
@@ -78,6 +80,12 @@ export interface CheckOptions {
    * only holds for a consumer that read its partitions whole.
    */
   watermarks?: boolean;
+  /**
+   * The clients retried every unanswered write with its Idempotency-Key until answered: every
+   * write must have an answer, so each happened exactly once (acknowledged) or not at all (refused),
+   * and the counts of 1. and 5. are exact. A write still unanswered is a violation.
+   */
+  exactlyOnce?: boolean;
 }
 
 /**
@@ -118,6 +126,22 @@ export function checkHistory(history: Operation[], finals: FinalCart[], options:
     violations.push({ ...violation, history: upTo.slice(-historyLength) });
   };
 
+  if (options.exactlyOnce) {
+    for (const op of history) {
+      if (op.type !== 'write' || op.outcome !== 'unknown') continue;
+      report(
+        {
+          kind: 'ambiguous',
+          cartId: op.cartId,
+          session: op.session,
+          operation: op,
+          message: `a write was left unanswered after ${op.attempts ?? 1} attempt(s) with its key: it may or may not have happened`,
+        },
+        history.filter((other) => other.session === op.session),
+      );
+    }
+  }
+
   for (const cartId of cartIds) {
     const ops = byCart.get(cartId) ?? [];
     checkCart(cartId, ops, finalByCart.get(cartId), report);
@@ -145,6 +169,7 @@ export function checkHistory(history: Operation[], finals: FinalCart[], options:
     monotonic: count('monotonic'),
     diverged: count('diverged'),
     watermark: count('watermark'),
+    ambiguous: count('ambiguous'),
     violations: violations.length,
   };
   return { ok: violations.length === 0, summary, violations: violations.slice(0, keep) };
@@ -487,7 +512,8 @@ export function describeViolations(result: CheckResult): string {
   const { summary } = result;
   const head =
     `${summary.violations} violation(s): lost ${summary.lost}, doubled ${summary.doubled}, ryw ${summary.ryw}, ` +
-    `monotonic ${summary.monotonic}, diverged ${summary.diverged}, watermark ${summary.watermark} ` +
+    `monotonic ${summary.monotonic}, diverged ${summary.diverged}, watermark ${summary.watermark}, ` +
+    `ambiguous ${summary.ambiguous} ` +
     `(over ${summary.operations} operations)`;
   const parts = result.violations.map(
     (violation) =>

@@ -57,6 +57,10 @@ export interface WriteOperation extends OperationBase {
    */
   request?: { sku: string; quantity?: number };
   outcome: WriteOutcome;
+  /** The Idempotency-Key every attempt carried, when the client retried unanswered writes. */
+  key?: string;
+  /** Calls made for this one write: more than 1 when unanswered calls were retried with the key. */
+  attempts?: number;
 }
 
 export interface ReadOperation extends OperationBase {

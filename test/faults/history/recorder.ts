@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SessionTokenCodec } from '@converge/session-token';
 import type { CartAnswer, CartClient } from '../../support/cart-client';
 import type { Item, Operation, ReadOperation, WriteAction, WriteOperation, WriteOutcome } from './history';
@@ -13,7 +14,16 @@ export interface RecorderOptions {
   sessionTokenSecret?: string;
   /** A call not answered within this is recorded as unanswered (its request may still land). */
   timeoutMs?: number;
+  /**
+   * Every write carries an Idempotency-Key, and a call left unanswered (no answer, a 5xx, a 408)
+   * is made again with the same key, through these instances in turn, until one answers or
+   * `forMs` has passed: a write is then recorded once, with the answer it finally got.
+   */
+  retryUnanswered?: { through: () => Endpoint[]; forMs?: number };
 }
+
+/** How long a client waits before it retries an unanswered write. */
+const RETRY_PAUSE_MS = 100;
 
 type Answer = { answer?: CartAnswer; error?: string };
 
@@ -28,10 +38,13 @@ export class Recorder {
   private readonly origin = performance.now();
   private readonly codec?: SessionTokenCodec;
   private readonly timeoutMs: number;
+  /** @internal */
+  readonly retry?: RecorderOptions['retryUnanswered'];
 
   constructor(options: RecorderOptions = {}) {
     this.codec = options.sessionTokenSecret ? new SessionTokenCodec(options.sessionTokenSecret) : undefined;
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.retry = options.retryUnanswered;
   }
 
   /** Milliseconds since the recorder was made: the history's clock. */
@@ -104,29 +117,31 @@ export class RecordedSession {
   ) {}
 
   async createCart(endpoint: Endpoint): Promise<WriteOperation> {
-    return this.write(endpoint, 'create', '', undefined, (token) => endpoint.client.createCart(token));
+    return this.write(endpoint, 'create', '', undefined, (to, token, key) => to.client.createCart(token, key));
   }
 
   async addItem(endpoint: Endpoint, cartId: string, sku: string, quantity: number): Promise<WriteOperation> {
-    return this.write(endpoint, 'add-item', cartId, { sku, quantity }, (token) =>
-      endpoint.client.addItem(cartId, sku, quantity, token),
+    return this.write(endpoint, 'add-item', cartId, { sku, quantity }, (to, token, key) =>
+      to.client.addItem(cartId, sku, quantity, token, key),
     );
   }
 
   async setQuantity(endpoint: Endpoint, cartId: string, sku: string, quantity: number): Promise<WriteOperation> {
-    return this.write(endpoint, 'set-quantity', cartId, { sku, quantity }, (token) =>
-      endpoint.client.setQuantity(cartId, sku, quantity, token),
+    return this.write(endpoint, 'set-quantity', cartId, { sku, quantity }, (to, token, key) =>
+      to.client.setQuantity(cartId, sku, quantity, token, key),
     );
   }
 
   async removeItem(endpoint: Endpoint, cartId: string, sku: string): Promise<WriteOperation> {
-    return this.write(endpoint, 'remove-item', cartId, { sku }, (token) =>
-      endpoint.client.removeItem(cartId, sku, token),
+    return this.write(endpoint, 'remove-item', cartId, { sku }, (to, token, key) =>
+      to.client.removeItem(cartId, sku, token, key),
     );
   }
 
   async clearCart(endpoint: Endpoint, cartId: string): Promise<WriteOperation> {
-    return this.write(endpoint, 'clear', cartId, undefined, (token) => endpoint.client.clearCart(cartId, token));
+    return this.write(endpoint, 'clear', cartId, undefined, (to, token, key) =>
+      to.client.clearCart(cartId, token, key),
+    );
   }
 
   /** A read of the read model (Cart-Query) with the session's token, and a staleness bound if given. */
@@ -158,9 +173,10 @@ export class RecordedSession {
     action: WriteAction,
     cartId: string,
     request: WriteOperation['request'],
-    send: (token?: string) => Promise<CartAnswer>,
+    send: (to: Endpoint, token?: string, key?: string) => Promise<CartAnswer>,
   ): Promise<WriteOperation> {
     const tokenSent = this.token;
+    const { retry } = this.recorder;
     const op = this.recorder.begin<WriteOperation>({
       type: 'write',
       action,
@@ -170,11 +186,24 @@ export class RecordedSession {
       request,
       tokenSent,
       outcome: 'unknown',
+      ...(retry ? { key: randomUUID(), attempts: 0 } : {}),
     });
-    const { answer, error } = await this.recorder.call(() => send(tokenSent));
-    this.settle(op, answer, error);
-    op.outcome = outcomeOf(answer?.status, error);
-    return op;
+    const deadline = this.recorder.now() + (retry?.forMs ?? 60_000);
+    let to = endpoint;
+    for (;;) {
+      if (op.attempts !== undefined) op.attempts += 1;
+      const { answer, error } = await this.recorder.call(() => send(to, tokenSent, op.key));
+      const answered = answer !== undefined && outcomeOf(answer.status, undefined) !== 'unknown';
+      if (!retry || answered || this.recorder.now() >= deadline) {
+        this.settle(op, answer, error);
+        op.outcome = outcomeOf(answer?.status, error);
+        // Retried until the deadline and still refused: it may have landed on an earlier attempt.
+        if (retry && !answered && op.attempts! > 1) op.outcome = 'unknown';
+        return op;
+      }
+      await pause(RETRY_PAUSE_MS);
+      to = nextOf(retry.through(), to);
+    }
   }
 
   private settle(op: Operation, answer: CartAnswer | undefined, error: string | undefined): void {
@@ -193,6 +222,15 @@ export class RecordedSession {
       if (answer.token) this.token = answer.token;
     }
   }
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The instance after `current` in the list, by name (the first when `current` is gone). */
+function nextOf(endpoints: Endpoint[], current: Endpoint): Endpoint {
+  if (endpoints.length === 0) return current;
+  const index = endpoints.findIndex((endpoint) => endpoint.name === current.name);
+  return endpoints[(index + 1) % endpoints.length];
 }
 
 /** A rejection (4xx) writes nothing, and a refused connection never reached a server. */

@@ -24,6 +24,11 @@ export interface FaultRunOptions {
    * X-Consistent-As-Of and every bound (checkHistory's 6.).
    */
   watermarks?: boolean;
+  /**
+   * Every write carries an Idempotency-Key and the clients retry an unanswered one with it, through
+   * the Cart instances in turn, until answered; the checker then requires each write exactly once.
+   */
+  exactlyOnce?: boolean;
 }
 
 /** From "everything before my request" to a second: what a caller of bounded staleness asks. */
@@ -37,7 +42,7 @@ const endpoint = (name: string, service: ServiceProcess): Endpoint => ({ name, c
  * and the history checked. Times are on the recorder's clock (ms).
  */
 export class FaultRun {
-  readonly recorder = new Recorder({ sessionTokenSecret: TEST_SESSION_SECRET });
+  readonly recorder: Recorder;
   /** The instances the clients call now; a scenario replaces one when it restarts it. */
   readonly writers: Endpoint[];
   readonly readers: Endpoint[];
@@ -56,6 +61,10 @@ export class FaultRun {
     readonly stack: TestStack,
     private readonly options: FaultRunOptions,
   ) {
+    this.recorder = new Recorder({
+      sessionTokenSecret: TEST_SESSION_SECRET,
+      retryUnanswered: options.exactlyOnce ? { through: () => this.writers } : undefined,
+    });
     this.writers = stack.cart.map((service) => endpoint(`cart#${this.names++}`, service));
     this.readers = stack.query.map((service) => endpoint(`query#${this.names++}`, service));
   }
@@ -105,7 +114,7 @@ export class FaultRun {
     return this.load !== undefined && this.now() - this.load.startedAt >= ms;
   }
 
-  /** Writes that began at or after `since`, by outcome, optionally through one instance. */
+  /** Writes that began at or after `since`, by outcome, optionally first sent to one instance. */
   writesSince(since: number, outcome?: WriteOperation['outcome'], instance?: string): WriteOperation[] {
     return this.recorder.writes.filter(
       (op) => op.start >= since && (!outcome || op.outcome === outcome) && (!instance || op.instance === instance),
@@ -208,6 +217,7 @@ export class FaultRun {
     const result = checkHistory(this.recorder.operations, finals, {
       tampered: this.tampered,
       watermarks: this.options.watermarks,
+      exactlyOnce: this.options.exactlyOnce,
     });
     this.result = result;
     const convergeSeconds =

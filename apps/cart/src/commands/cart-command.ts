@@ -1,3 +1,6 @@
+import type { Cart } from '../domain/cart';
+import type { IdempotentWrite } from '../idempotency/idempotency-key';
+
 /** What every change to an existing cart carries besides its own input. */
 export interface CartCommand {
   cartId: string;
@@ -7,4 +10,6 @@ export interface CartCommand {
   expectedVersion?: number;
   /** The caller's traceparent, continued by the event's trace context. */
   traceparent?: string;
+  /** From Idempotency-Key: the answer is recorded with the change, and a retry gets it again. */
+  idempotency?: IdempotentWrite<Cart>;
 }

@@ -30,6 +30,7 @@ function store(lines: CartLine[], version = 2) {
       saved.push({ change, traceparent });
     },
     insert: async () => undefined,
+    countOwnedAlone: async () => 0,
     lockForShare: async (_client, cartIds) => {
       journal.push('share');
       return cartIds.includes(CART_ID) ? [restored()] : [];

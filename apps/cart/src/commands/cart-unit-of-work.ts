@@ -1,7 +1,11 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import { OUTBOX_RELAY, type OutboxWakeUp } from '@converge/outbox';
+import { cartConfig, type CartConfig } from '../cart.config';
 import type { Cart, CartChange } from '../domain/cart';
-import { CartNotFoundError } from '../domain/cart.errors';
+import { CartNotFoundError, OwnerCartLimitError } from '../domain/cart.errors';
+import type { IdempotentWrite } from '../idempotency/idempotency-key';
+import { IdempotencyKeys } from '../idempotency/idempotency-keys.repository';
 import { CartRepository } from '../infrastructure/cart.repository';
 import type { CartCommand } from './cart-command';
 
@@ -13,29 +17,51 @@ export type CartChanges = Pick<CartUnitOfWork, 'create' | 'change' | 'describe'>
 
 export type CartStore = Pick<
   CartRepository,
-  'transaction' | 'lockForUpdate' | 'save' | 'insert' | 'lockForShare' | 'appendEvents'
+  'transaction' | 'lockForUpdate' | 'save' | 'insert' | 'lockForShare' | 'appendEvents' | 'countOwnedAlone'
 >;
+
+export type AnswerStore = Pick<IdempotencyKeys, 'record'>;
+
+/** What a new cart carries besides itself. */
+export interface CreateOptions {
+  traceparent?: string;
+  idempotency?: IdempotentWrite<Cart>;
+}
 
 /**
  * Every write to a cart, one way: lock it, check the owner and If-Match, run the rule, save what
- * the cart says changed, and wake the relay once the transaction has committed. Concurrent
- * changes to one cart queue on its lock.
+ * the cart says changed and, for a request with an Idempotency-Key, the answer it gets; then wake
+ * the relay once the transaction has committed. Concurrent changes to one cart queue on its lock.
  */
 @Injectable()
 export class CartUnitOfWork {
   private readonly logger = new Logger('CartUnitOfWork');
+  private readonly maxCartsPerOwner: number;
 
   constructor(
     @Inject(CartRepository) private readonly carts: CartStore,
     @Optional() @Inject(OUTBOX_RELAY) private readonly relay?: OutboxWakeUp,
-  ) {}
+    @Optional() @Inject(IdempotencyKeys) private readonly answers?: AnswerStore,
+    @Optional() @Inject(cartConfig.KEY) config?: CartConfig,
+  ) {
+    this.maxCartsPerOwner = config?.ownerLimits.maxCarts ?? 0;
+  }
 
-  async create(cart: Cart, traceparent?: string): Promise<Cart> {
+  async create(cart: Cart, options: CreateOptions = {}): Promise<Cart> {
     const change = cart.takeChange();
-    if (change) {
+    if (!change) return cart;
+    const { traceparent, idempotency } = options;
+    if (idempotency === undefined && this.maxCartsPerOwner === 0) {
+      // One statement is its own transaction: the fast path.
       await this.carts.insert(cart, change, traceparent);
-      this.committed(change);
+    } else {
+      await this.carts.transaction(async (client) => {
+        if (this.maxCartsPerOwner > 0) await this.requireRoomFor(client, cart.owner);
+        await this.carts.insert(cart, change, traceparent, client);
+        if (idempotency) await this.record(client, idempotency, cart);
+      });
     }
+    this.committed(change);
     return cart;
   }
 
@@ -48,6 +74,8 @@ export class CartUnitOfWork {
       rule(cart);
       const change = cart.takeChange();
       if (change) await this.carts.save(client, cart, change, command.traceparent);
+      // Also when nothing changed (a clear of an empty cart): the retry gets the same answer.
+      if (command.idempotency) await this.record(client, command.idempotency, cart);
       return { cart, change };
     });
     if (change) this.committed(change);
@@ -73,6 +101,17 @@ export class CartUnitOfWork {
     if (changes.length > 0) this.logger.log(`${changes.length} snapshot(s) committed`);
     this.wakeRelay(changes[0]);
     return carts;
+  }
+
+  /** Counted under a per-owner lock, so two concurrent creates cannot both take the last place. */
+  private async requireRoomFor(client: PoolClient, owner: string): Promise<void> {
+    const owned = await this.carts.countOwnedAlone(client, owner);
+    if (owned >= this.maxCartsPerOwner) throw new OwnerCartLimitError(this.maxCartsPerOwner);
+  }
+
+  private async record(client: PoolClient, write: IdempotentWrite<Cart>, cart: Cart): Promise<void> {
+    if (!this.answers) throw new Error('an Idempotency-Key reached a unit of work without a key store');
+    await this.answers.record(client, write, cart);
   }
 
   private committed(change: CartChange): void {

@@ -97,3 +97,16 @@ export class InvalidQuantityError extends AppError {
     super(`quantity must be an integer from ${min} to ${max}`);
   }
 }
+
+/** The owner holds as many carts as a deployment allows (OWNER_MAX_CARTS). */
+export class OwnerCartLimitError extends AppError {
+  readonly code = 'OWNER_CART_LIMIT';
+  readonly kind: ErrorKind = 'too-many-requests';
+  readonly retriable = false;
+  /** Carts are not deleted through the API: a place frees only when an operator removes carts. */
+  override readonly retryAfterSeconds = 3600;
+
+  constructor(readonly limit: number) {
+    super(`An owner may hold at most ${limit} carts`);
+  }
+}

@@ -7,12 +7,15 @@ import {
   ApiPayloadTooLargeResponse,
   ApiPreconditionFailedResponse,
   ApiResponse,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { TRACEPARENT_HEADER } from '@converge/contracts';
 import { CartResponse } from './cart.response';
 import { ErrorResponse } from './error.response';
 import { SESSION_TOKEN_HEADER } from '@converge/session-token';
+import { IDEMPOTENCY_KEY_HEADER } from '../idempotency/idempotency-key';
 
 /** Every cart route: the caller proves who they are, and sees only their own carts. */
 export const ApiUnauthenticated = (): MethodDecorator =>
@@ -33,6 +36,13 @@ export function ApiCartWrite(summary: string, status: HttpStatus.OK | HttpStatus
       description: 'A read-your-writes token from an earlier answer; the answer’s token also covers this write.',
     }),
     ApiHeader({ name: TRACEPARENT_HEADER, required: false, description: 'W3C trace context, carried into the event.' }),
+    ApiHeader({
+      name: IDEMPOTENCY_KEY_HEADER,
+      required: false,
+      description:
+        'Up to 255 visible ASCII characters, such as a UUID. A retry with the same key, method, path and body ' +
+        'gets the first answer again (status, body, ETag, session token, with Idempotent-Replayed: true) and changes nothing.',
+    }),
     ApiResponse({
       status,
       type: CartResponse,
@@ -45,7 +55,18 @@ export function ApiCartWrite(summary: string, status: HttpStatus.OK | HttpStatus
         },
       },
     }),
-    ApiBadRequestResponse({ type: ErrorResponse, description: 'Malformed input, If-Match or session token.' }),
+    ApiBadRequestResponse({
+      type: ErrorResponse,
+      description: 'Malformed input, If-Match, session token or Idempotency-Key (INVALID_IDEMPOTENCY_KEY).',
+    }),
+    ApiUnprocessableEntityResponse({
+      type: ErrorResponse,
+      description: 'IDEMPOTENCY_KEY_REUSED: the key answered another method, path or body.',
+    }),
+    ApiTooManyRequestsResponse({
+      type: ErrorResponse,
+      description: 'OWNER_WRITE_RATE_LIMIT, or OWNER_CART_LIMIT on create; with Retry-After (seconds).',
+    }),
     ApiPayloadTooLargeResponse({ type: ErrorResponse, description: 'A body over 16 KiB.' }),
     ApiUnauthenticated(),
   );

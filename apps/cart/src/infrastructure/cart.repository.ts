@@ -24,6 +24,9 @@ interface NullableLine {
 
 export type CartReads = Pick<CartRepository, 'find'>;
 
+/** The first key of the per-owner advisory locks; the outbox relay's single-key lock cannot collide with a pair. */
+const OWNER_LOCK_CLASS = 0x63617274;
+
 /**
  * Carts in PostgreSQL, written as state: a change's version, its lines and its events go in one
  * statement, so a change and its outbox rows commit or roll back as one. The repository never
@@ -56,10 +59,13 @@ export class CartRepository {
     }
   }
 
-  /** A new cart needs no lock: nobody else knows its id yet. One statement is its own transaction. */
-  async insert(cart: Cart, change: CartChange, traceparent?: string): Promise<void> {
+  /**
+   * A new cart needs no lock: nobody else knows its id yet. One statement is its own transaction,
+   * unless a client is given whose transaction also writes something else.
+   */
+  async insert(cart: Cart, change: CartChange, traceparent?: string, client?: PoolClient): Promise<void> {
     await this.inOutboxSpan(cart, change, traceparent, 4, (outbox) =>
-      this.pool.query({
+      (client ?? this.pool).query({
         name: `cart-insert-${this.notify}`,
         text: `WITH cart AS (INSERT INTO carts (id, version, created_at, updated_at, owner, digest)
                           VALUES ($1, $2, $3, $3, $8, $9)),
@@ -70,6 +76,25 @@ export class CartRepository {
         values: [cart.id, change.version, change.updatedAt, ...outbox.parameters, cart.owner, digestOf(cart)],
       }),
     );
+  }
+
+  /**
+   * How many carts the owner has, with the owner locked until the transaction ends: two creates
+   * for one owner queue here. The count is a statement of its own so that, under READ COMMITTED,
+   * it sees what the previous holder of the lock committed.
+   */
+  async countOwnedAlone(client: PoolClient, owner: string): Promise<number> {
+    await client.query({
+      name: 'cart-owner-lock',
+      text: `SELECT pg_advisory_xact_lock(${OWNER_LOCK_CLASS}, hashtext($1))`,
+      values: [owner],
+    });
+    const { rows } = await client.query<{ n: number }>({
+      name: 'cart-owner-count',
+      text: 'SELECT count(*)::int AS n FROM carts WHERE owner = $1',
+      values: [owner],
+    });
+    return rows[0].n;
   }
 
   /**

@@ -10,6 +10,7 @@ export type ErrorKind =
   | 'unprocessable'
   | 'unauthorized'
   | 'forbidden'
+  | 'too-many-requests'
   | 'unavailable';
 
 export abstract class AppError extends Error {
@@ -18,7 +19,7 @@ export abstract class AppError extends Error {
   abstract readonly kind: ErrorKind;
   /** Whether the same operation may succeed if tried again unchanged. */
   abstract readonly retriable: boolean;
-  /** For `unavailable` errors: when a client should try again. */
+  /** For `unavailable` and `too-many-requests` errors: when a client should try again. */
   readonly retryAfterSeconds?: number;
   /** For `unauthorized` errors: the WWW-Authenticate challenge that tells the client what to send. */
   readonly challenge?: string;

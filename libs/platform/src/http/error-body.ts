@@ -19,6 +19,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   conflict: HttpStatus.CONFLICT,
   'precondition-failed': HttpStatus.PRECONDITION_FAILED,
   unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
+  'too-many-requests': HttpStatus.TOO_MANY_REQUESTS,
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
 

@@ -5,6 +5,8 @@ import { Caller, type Principal } from '@converge/access-token';
 import { RequestSession, type SessionToken } from '@converge/session-token';
 import { ApiCartChange } from '../../http/api-cart-write';
 import { CartReply } from '../../http/cart-reply';
+import { CartWrite } from '../../http/cart-write';
+import { IdempotencyKey, type RequestKey } from '../../idempotency/request-key';
 import { ParseCartIdPipe } from '../../http/cart-id.pipe';
 import { CartResponse } from '../../http/cart.response';
 import { ErrorResponse } from '../../http/error.response';
@@ -20,6 +22,7 @@ export class AddItemHttpController {
     private readonly reply: CartReply,
   ) {}
 
+  @CartWrite()
   @Post(':cartId/items')
   @HttpCode(HttpStatus.OK)
   @ApiCartChange('Add a quantity to a line, creating the line when absent')
@@ -32,6 +35,7 @@ export class AddItemHttpController {
     @RequestSession() session: SessionToken,
     @Traceparent() traceparent: string | undefined,
     @Caller() caller: Principal,
+    @IdempotencyKey() key: RequestKey | undefined,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CartResponse> {
     const cart = await this.handler.execute({
@@ -41,6 +45,7 @@ export class AddItemHttpController {
       quantity: body.quantity,
       expectedVersion,
       traceparent,
+      idempotency: this.reply.keyedChange(key, session),
     });
     return this.reply.written(response, session, cart);
   }

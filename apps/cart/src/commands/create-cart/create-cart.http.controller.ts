@@ -5,6 +5,8 @@ import { Caller, type Principal } from '@converge/access-token';
 import { RequestSession, type SessionToken } from '@converge/session-token';
 import { ApiCartWrite } from '../../http/api-cart-write';
 import { CartReply } from '../../http/cart-reply';
+import { CartWrite } from '../../http/cart-write';
+import { IdempotencyKey, type RequestKey } from '../../idempotency/request-key';
 import { CartResponse } from '../../http/cart.response';
 import { NoBodyPipe } from '../../http/no-body.pipe';
 import { Traceparent } from '../../http/request-headers';
@@ -18,6 +20,7 @@ export class CreateCartHttpController {
     private readonly reply: CartReply,
   ) {}
 
+  @CartWrite()
   @Post()
   @ApiCartWrite('Create an empty cart at version 0', HttpStatus.CREATED)
   async create(
@@ -25,10 +28,11 @@ export class CreateCartHttpController {
     @RequestSession() session: SessionToken,
     @Traceparent() traceparent: string | undefined,
     @Caller() caller: Principal,
+    @IdempotencyKey() key: RequestKey | undefined,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CartResponse> {
-    const cart = await this.handler.execute({ owner: caller.owner, traceparent });
-    void response.header('Location', `/carts/${cart.id}`);
-    return this.reply.written(response, session, cart);
+    const idempotency = this.reply.keyedCreate(key, session);
+    const cart = await this.handler.execute({ owner: caller.owner, traceparent, idempotency });
+    return this.reply.created(response, session, cart);
   }
 }

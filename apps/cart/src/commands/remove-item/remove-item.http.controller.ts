@@ -6,6 +6,8 @@ import { SKU_PATTERN } from '@converge/contracts';
 import { RequestSession, type SessionToken } from '@converge/session-token';
 import { ApiCartChange } from '../../http/api-cart-write';
 import { CartReply } from '../../http/cart-reply';
+import { CartWrite } from '../../http/cart-write';
+import { IdempotencyKey, type RequestKey } from '../../idempotency/request-key';
 import { ParseCartIdPipe } from '../../http/cart-id.pipe';
 import { CartResponse } from '../../http/cart.response';
 import { IfMatch, Traceparent } from '../../http/request-headers';
@@ -20,6 +22,7 @@ export class RemoveItemHttpController {
     private readonly reply: CartReply,
   ) {}
 
+  @CartWrite()
   @Delete(':cartId/items/:sku')
   @ApiCartChange('Remove a line (404 LINE_NOT_FOUND if absent)')
   @ApiParam({ name: 'cartId', format: 'uuid' })
@@ -31,9 +34,17 @@ export class RemoveItemHttpController {
     @RequestSession() session: SessionToken,
     @Traceparent() traceparent: string | undefined,
     @Caller() caller: Principal,
+    @IdempotencyKey() key: RequestKey | undefined,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CartResponse> {
-    const cart = await this.handler.execute({ cartId, owner: caller.owner, sku, expectedVersion, traceparent });
+    const cart = await this.handler.execute({
+      cartId,
+      owner: caller.owner,
+      sku,
+      expectedVersion,
+      traceparent,
+      idempotency: this.reply.keyedChange(key, session),
+    });
     return this.reply.written(response, session, cart);
   }
 }

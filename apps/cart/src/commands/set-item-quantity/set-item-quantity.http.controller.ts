@@ -6,6 +6,8 @@ import { SKU_PATTERN } from '@converge/contracts';
 import { RequestSession, type SessionToken } from '@converge/session-token';
 import { ApiCartChange } from '../../http/api-cart-write';
 import { CartReply } from '../../http/cart-reply';
+import { CartWrite } from '../../http/cart-write';
+import { IdempotencyKey, type RequestKey } from '../../idempotency/request-key';
 import { ParseCartIdPipe } from '../../http/cart-id.pipe';
 import { CartResponse } from '../../http/cart.response';
 import { ErrorResponse } from '../../http/error.response';
@@ -22,6 +24,7 @@ export class SetItemQuantityHttpController {
     private readonly reply: CartReply,
   ) {}
 
+  @CartWrite()
   @Patch(':cartId/items/:sku')
   @ApiCartChange(
     'Set a line’s quantity: 0 removes the line (404 LINE_NOT_FOUND if absent); a positive quantity creates an absent line',
@@ -37,6 +40,7 @@ export class SetItemQuantityHttpController {
     @RequestSession() session: SessionToken,
     @Traceparent() traceparent: string | undefined,
     @Caller() caller: Principal,
+    @IdempotencyKey() key: RequestKey | undefined,
     @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<CartResponse> {
     const cart = await this.handler.execute({
@@ -46,6 +50,7 @@ export class SetItemQuantityHttpController {
       quantity: body.quantity,
       expectedVersion,
       traceparent,
+      idempotency: this.reply.keyedChange(key, session),
     });
     return this.reply.written(response, session, cart);
   }
