@@ -3,6 +3,7 @@ import {
   Admin,
   Consumer,
   EachBatchPayload,
+  ISocketFactory,
   ITopicMetadata,
   Kafka,
   KafkaMessage,
@@ -16,12 +17,14 @@ import {
 import { backoffDelayMs, delay } from '@converge/backoff';
 import { byteBoundedSends } from './byte-bounded-sends';
 import { consumerLag, type PartitionLag } from './consumer-lag';
+import { FencedSockets, PublisherFencedError } from './fenced-sockets';
 import { groupByPartition, partitionOfKey, unacknowledged } from './partition-acks';
 import type { WatermarkRecord } from './watermark-record';
 import {
   BatchControl,
   BatchHandler,
   EventBroker,
+  EventPublisher,
   InboundBatch,
   InboundMessage,
   OutboundMessage,
@@ -35,6 +38,8 @@ export interface KafkajsBrokerOptions {
   brokers: string[];
   /** Nest log level of the service; kafkajs chatter is kept one step quieter. */
   logLevel?: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** Opens every connection to the brokers; kafkajs's own when unset. */
+  socketFactory?: ISocketFactory;
 }
 
 const KAFKAJS_LEVEL = {
@@ -153,10 +158,11 @@ export class KafkajsEventBroker implements EventBroker {
   private readonly topicPartitions = new Map<string, PartitionMetadata[]>();
   private paused = false;
 
-  constructor(options: KafkajsBrokerOptions) {
+  constructor(private readonly options: KafkajsBrokerOptions) {
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
+      socketFactory: options.socketFactory,
       connectionTimeout: 3000,
       requestTimeout: 10000,
       retry: { initialRetryTime: 100, maxRetryTime: 5000, retries: 8 },
@@ -229,6 +235,22 @@ export class KafkajsEventBroker implements EventBroker {
     const partitions = await this.partitionsOf(topic);
     const copy = { ...record, key: null, value: null };
     await this.publishAcknowledged(topic, new Map(partitions.map(({ partitionId }) => [partitionId, [copy]])));
+  }
+
+  /** A client of its own on connections it can cut: fence() leaves its in-flight sends nowhere to go. */
+  openPublisher(): EventPublisher {
+    const sockets = new FencedSockets();
+    const own = new KafkajsEventBroker({ ...this.options, socketFactory: sockets.factory });
+    const unlessFenced = <T>(send: () => Promise<T>): Promise<T> =>
+      sockets.fenced ? Promise.reject(new PublisherFencedError()) : send();
+    return {
+      publish: (topic, messages) => unlessFenced(() => own.publish(topic, messages)),
+      publishToEveryPartition: (topic, record) => unlessFenced(() => own.publishToEveryPartition(topic, record)),
+      fence: async () => {
+        sockets.fence();
+        await own.disconnect().catch(() => undefined);
+      },
+    };
   }
 
   async partitionOf(topic: string, key: string): Promise<number> {
