@@ -7,10 +7,12 @@ import { DataSource } from 'typeorm';
 import { EventBroker, type InboundMessage, KafkajsEventBroker, readWatermark } from '@converge/kafka';
 import {
   CreateOutbox1732200000100,
+  CreateOutboxRelayEpochs1732200000800,
   OUTBOX_NOTIFY_SQL,
   outboxInsert,
   OutboxMessage,
   OutboxRelayOptions,
+  RELAY_EPOCH_HEADER,
 } from '@converge/outbox';
 import { postgresOptions, runMigrationsExclusively } from '@converge/platform';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
@@ -19,7 +21,9 @@ import { testKafkaBrokers, uniqueName } from '../support/test-env';
 /** A database of the test's own with the outbox table, as a service's migrations create it. */
 export async function outboxDatabase(cleanup: Cleanup): Promise<TestDatabase> {
   const database = cleanup.add(await createTestDatabase('outbox'), (db) => db.drop());
-  const dataSource = await new DataSource(postgresOptions(database.url, [CreateOutbox1732200000100], 2)).initialize();
+  const dataSource = await new DataSource(
+    postgresOptions(database.url, [CreateOutbox1732200000100, CreateOutboxRelayEpochs1732200000800], 2),
+  ).initialize();
   try {
     await runMigrationsExclusively(dataSource);
   } finally {
@@ -117,6 +121,9 @@ export class OutboxWriter {
 
 export interface ReceivedEvent extends TestEvent {
   partition: number;
+  offset: string;
+  /** The fencing token of the relay term that published it. */
+  epoch?: string;
   receivedAt: number;
 }
 
@@ -178,7 +185,8 @@ export class TopicReader {
       }
       const event = JSON.parse(message.value?.toString('utf8') ?? 'null') as TestEvent;
       log.push({ event });
-      this.received.push({ ...event, partition, receivedAt });
+      const epoch = message.headers[RELAY_EPOCH_HEADER];
+      this.received.push({ ...event, partition, offset: message.offset, epoch, receivedAt });
     }
     for (const listener of [...this.listeners]) listener();
   }

@@ -26,13 +26,21 @@ function publishGate(broker: EventBroker) {
   let release = () => undefined as void;
   let held = () => undefined as void;
   let waiting: Promise<void> = Promise.resolve();
+  const gate =
+    (publish: EventBroker['publish']) =>
+    async (...args: Parameters<EventBroker['publish']>) => {
+      held();
+      await open;
+      return publish(...args);
+    };
+  // The relay publishes through a publisher of its own for each term of leadership.
   const gated = new Proxy(broker, {
     get(target, name, receiver) {
-      if (name !== 'publish') return Reflect.get(target, name, receiver) as unknown;
-      return async (...args: Parameters<EventBroker['publish']>) => {
-        held();
-        await open;
-        return target.publish(...args);
+      if (name === 'publish') return gate((...args) => target.publish(...args));
+      if (name !== 'openPublisher') return Reflect.get(target, name, receiver) as unknown;
+      return () => {
+        const publisher = target.openPublisher();
+        return { ...publisher, publish: gate(publisher.publish) };
       };
     },
   });

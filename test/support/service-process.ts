@@ -69,7 +69,8 @@ export class ServiceProcess {
     return this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
-  async ready(timeoutMs = 30000): Promise<void> {
+  // Generous: on a loaded 2-core machine a service joining a consumer group can take half a minute.
+  async ready(timeoutMs = 60000): Promise<void> {
     const exit = once(this.child, 'exit').then(() => {
       throw new Error(`${this.name} exited before it was ready:\n${this.output}`);
     });

@@ -10,6 +10,9 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Kafka bootstrap servers of the stack (topics included), when not the tests' shared broker. */
   brokers?: string;
+  /** Per instance started, overrides of the stack's env (e.g. its database URL through a proxy). */
+  cartEnv?: (index: number, stack: TestStack) => Record<string, string>;
+  queryEnv?: (index: number, stack: TestStack) => Record<string, string>;
 }
 
 /**
@@ -62,8 +65,10 @@ export class TestStack {
       ...options.env,
     });
     const started = await Promise.allSettled([
-      ...Array.from({ length: options.carts ?? 1 }, (_, i) => stack.startCart(i === 0 ? firstCartPort : undefined)),
-      ...Array.from({ length: options.queries ?? 1 }, () => stack.startQuery()),
+      ...Array.from({ length: options.carts ?? 1 }, (_, i) =>
+        stack.startCart(i === 0 ? firstCartPort : undefined, options.cartEnv?.(i, stack)),
+      ),
+      ...Array.from({ length: options.queries ?? 1 }, (_, i) => stack.startQuery(options.queryEnv?.(i, stack))),
     ]);
     const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) {
@@ -74,7 +79,7 @@ export class TestStack {
     return stack;
   }
 
-  /** `env` overrides the stack's: a Cart configured unlike the others. */
+  /** `env` overrides the stack's, as for startQuery: a Cart configured unlike the others. */
   async startCart(port?: number, env: Record<string, string> = {}): Promise<ServiceProcess> {
     const service = await ServiceProcess.start('cart', { ...this.env, ...env }, port);
     this.cart.push(service);

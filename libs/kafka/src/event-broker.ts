@@ -62,8 +62,21 @@ export interface TopicSpec {
   replicationFactor?: number;
 }
 
+/**
+ * A producer of its own, for one holder of a role that may be taken away (the relay's leader, for
+ * one term). fence() makes it unusable at once: whatever it still has in flight or retrying never
+ * reaches a broker afterwards, and every later publish is refused.
+ */
+export interface EventPublisher {
+  publish(topic: string, messages: OutboundMessage[]): Promise<void>;
+  publishToEveryPartition(topic: string, record: WatermarkRecord): Promise<void>;
+  fence(): Promise<void>;
+}
+
 export interface EventBroker {
   ensureTopics(specs: TopicSpec[]): Promise<void>;
+  /** A publisher with a producer and connections of its own, independent of this broker's. */
+  openPublisher(): EventPublisher;
   /** Resolves once every message is acknowledged by all in-sync replicas, in the order given. */
   publish(topic: string, messages: OutboundMessage[]): Promise<void>;
   /** One copy on each partition, acknowledged like publish, behind what publish acknowledged before. */

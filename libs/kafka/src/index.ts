@@ -4,3 +4,4 @@ export * from './broker-transport.strategy';
 export * from './dead-letter';
 export * from './broker-readiness';
 export * from './watermark-record';
+export * from './fenced-sockets';

@@ -3,6 +3,7 @@ import {
   Admin,
   Consumer,
   EachBatchPayload,
+  ISocketFactory,
   ITopicMetadata,
   Kafka,
   KafkaMessage,
@@ -19,12 +20,14 @@ import { BatchLease, GroupMembership, REVOKED, revokesPartitions } from './batch
 import { byteBoundedSends } from './byte-bounded-sends';
 import { refusedCredentials } from './refused-credentials';
 import { consumerLag, type PartitionLag } from './consumer-lag';
+import { FencedSockets, PublisherFencedError } from './fenced-sockets';
 import { groupByPartition, partitionOfKey, unacknowledged } from './partition-acks';
 import type { WatermarkRecord } from './watermark-record';
 import {
   BatchControl,
   BatchHandler,
   EventBroker,
+  EventPublisher,
   InboundBatch,
   InboundMessage,
   OutboundMessage,
@@ -38,6 +41,8 @@ export interface KafkajsBrokerOptions extends KafkaClientSecurity {
   brokers: string[];
   /** Nest log level of the service; kafkajs chatter is kept one step quieter. */
   logLevel?: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** Opens every connection to the brokers; kafkajs's own when unset. */
+  socketFactory?: ISocketFactory;
 }
 
 const KAFKAJS_LEVEL = {
@@ -159,10 +164,11 @@ export class KafkajsEventBroker implements EventBroker {
   private readonly topicPartitions = new Map<string, PartitionMetadata[]>();
   private paused = false;
 
-  constructor(options: KafkajsBrokerOptions) {
+  constructor(private readonly options: KafkajsBrokerOptions) {
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
+      socketFactory: options.socketFactory,
       connectionTimeout: 3000,
       requestTimeout: 10000,
       retry: { initialRetryTime: 100, maxRetryTime: 5000, retries: 8 },
@@ -237,6 +243,22 @@ export class KafkajsEventBroker implements EventBroker {
     const partitions = await this.partitionsOf(topic);
     const copy = { ...record, key: null, value: null };
     await this.publishAcknowledged(topic, new Map(partitions.map(({ partitionId }) => [partitionId, [copy]])));
+  }
+
+  /** A client of its own on connections it can cut: fence() leaves its in-flight sends nowhere to go. */
+  openPublisher(): EventPublisher {
+    const sockets = new FencedSockets();
+    const own = new KafkajsEventBroker({ ...this.options, socketFactory: sockets.factory });
+    const unlessFenced = <T>(send: () => Promise<T>): Promise<T> =>
+      sockets.fenced ? Promise.reject(new PublisherFencedError()) : send();
+    return {
+      publish: (topic, messages) => unlessFenced(() => own.publish(topic, messages)),
+      publishToEveryPartition: (topic, record) => unlessFenced(() => own.publishToEveryPartition(topic, record)),
+      fence: async () => {
+        sockets.fence();
+        await own.disconnect().catch(() => undefined);
+      },
+    };
   }
 
   async partitionOf(topic: string, key: string): Promise<number> {

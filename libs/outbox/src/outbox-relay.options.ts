@@ -21,6 +21,11 @@ export interface OutboxRelayOptions {
   lockKey?: number;
   /** How often a standby asks for leadership. */
   standbyRetryMs?: number;
+  /**
+   * A leader whose lock connection goes silent loses the lock this long after its last heartbeat
+   * reached the server, and stops publishing before that (default 5000; see leaseTimings).
+   */
+  leaseMs?: number;
   /** When set, a watermark goes to every partition of these topics after scans that published all they saw. */
   watermarks?: WatermarkOptions;
 }

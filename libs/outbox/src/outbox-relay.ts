@@ -1,12 +1,12 @@
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { backoffDelayMs } from '@converge/backoff';
 import { TRACEPARENT_HEADER } from '@converge/contracts';
-import { type EventBroker, watermarkRecord } from '@converge/kafka';
+import { type EventBroker, type EventPublisher, type OutboundMessage, watermarkRecord } from '@converge/kafka';
 import { inSpan, linksTo, SpanKind } from '@converge/tracing';
 import { describeIds, groupByTopic, oldestCreatedAt, OutboxRow, type TopicBatch } from './outbox-batch';
 import { describeFailure } from './outbox-failure';
-import { OUTBOX_NOTIFY_CHANNEL } from './outbox-message';
-import { AdvisoryLeadership } from './outbox-relay.leadership';
+import { OUTBOX_NOTIFY_CHANNEL, RELAY_EPOCH_HEADER } from './outbox-message';
+import { AdvisoryLeadership, type LeadershipTerm } from './outbox-relay.leadership';
 import type { OutboxRelayOptions, OutboxWakeUp } from './outbox-relay.options';
 import { OutboxTable } from './outbox-table';
 import { pause, WakeUpLatch } from './wake-up-latch';
@@ -15,6 +15,7 @@ import { WatermarkSchedule } from './watermark-schedule';
 // Any fixed 64-bit key works; it only has to differ from other advisory locks (migrations: 4242_0001).
 export const DEFAULT_OUTBOX_LOCK_KEY = 4242_0002;
 const DEFAULT_STANDBY_RETRY_MS = 1000;
+const DEFAULT_LEASE_MS = 5000;
 const RETRY_CAP_MS = 5000;
 const RETENTION_EVERY_MS = 60_000;
 // Bounded deletes keep each statement short, so retention never holds up publishing for long.
@@ -27,6 +28,21 @@ const STOP_GRACE_MS = 5000;
 export type PublishedListener = (rows: number, oldestCreatedAt: Date) => void;
 
 type PassOutcome = 'drained' | 'more' | 'failed';
+
+/** What one term publishes with: its own producer, fenced when the term is lost, and its token. */
+interface TermPublishing {
+  publisher: EventPublisher;
+  epoch: string;
+  /** Aborted when the lease is lost; then nothing the term sent since counts as acknowledged. */
+  lost: AbortSignal;
+}
+
+/** A term's send that was still in flight when the term was lost: fenced, never to be counted. */
+class TermLostError extends Error {
+  constructor() {
+    super('the leadership term was lost with this send in flight');
+  }
+}
 
 /**
  * Publishes the transactional outbox to the broker: exactly one instance per database publishes
@@ -47,6 +63,7 @@ export class OutboxRelay
   private loop?: Promise<void>;
   private stopped?: Promise<void>;
   private leading = false;
+  private publishing?: TermPublishing;
 
   constructor(
     private readonly broker: EventBroker,
@@ -62,7 +79,7 @@ export class OutboxRelay
       {
         databaseUrl: options.databaseUrl,
         lockKey: options.lockKey ?? DEFAULT_OUTBOX_LOCK_KEY,
-        checkEveryMs: this.standbyRetryMs,
+        leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
         channel: options.mode === 'notify' ? OUTBOX_NOTIFY_CHANNEL : undefined,
       },
       () => this.wakeUps.ring(),
@@ -121,9 +138,10 @@ export class OutboxRelay
   private async shutdown(): Promise<void> {
     this.stopping.abort();
     if (this.loop && !(await settlesWithin(this.loop, STOP_GRACE_MS))) {
-      this.logger.warn(`a broker round trip was still in flight ${STOP_GRACE_MS} ms after stop; leaving it`);
+      this.logger.warn(`a broker round trip was still in flight ${STOP_GRACE_MS} ms after stop; fencing it`);
       // The lock goes with the connections below: from here on another relay may lead.
       this.leading = false;
+      await settlesWithin(this.publishing?.publisher.fence() ?? Promise.resolve(), STOP_GRACE_MS);
     }
     await Promise.all([settlesWithin(this.leadership.release(), STOP_GRACE_MS), this.table.close()]);
   }
@@ -146,7 +164,7 @@ export class OutboxRelay
         const term = await this.leadership.tryAcquire();
         failures = 0;
         if (term && !stop.aborted) {
-          await this.lead(AbortSignal.any([stop, term.lost]));
+          await this.lead(term, stop);
           // A relay whose lock connection just failed is the least healthy candidate:
           // standbys, which ask every standbyRetryMs, get the first chance to take over.
           next = 2 * this.standbyRetryMs;
@@ -164,15 +182,22 @@ export class OutboxRelay
     }
   }
 
-  private async lead(term: AbortSignal): Promise<void> {
+  private async lead(leadership: LeadershipTerm, stop: AbortSignal): Promise<void> {
+    const term = AbortSignal.any([stop, leadership.lost]);
+    const publishing = { publisher: this.broker.openPublisher(), epoch: leadership.epoch, lost: leadership.lost };
+    // Fenced the moment the lease is lost, not once the loop notices: a send in flight or being
+    // retried must not reach the broker after another instance may have begun to publish.
+    const fence = () => void publishing.publisher.fence();
+    leadership.lost.addEventListener('abort', fence, { once: true });
+    this.publishing = publishing;
     this.leading = true;
-    this.logger.log(`leading: publishing the outbox (${this.options.mode} mode)`);
+    this.logger.log(`leading: publishing the outbox (${this.options.mode} mode, epoch ${leadership.epoch})`);
     let retentionDueAt = 0;
     let failures = 0;
     try {
       while (!term.aborted) {
         if (Date.now() >= retentionDueAt) retentionDueAt = await this.applyRetention(term);
-        const outcome = await this.publishPass(term, failures + 1);
+        const outcome = await this.publishPass(term, publishing, failures + 1);
         if (outcome === 'failed') {
           await pause(backoffDelayMs(failures++, 100, RETRY_CAP_MS), term);
           continue;
@@ -181,8 +206,12 @@ export class OutboxRelay
         if (outcome === 'drained') await this.idle(term);
       }
     } finally {
+      leadership.lost.removeEventListener('abort', fence);
+      // Stopped: the batch in flight finished above; nothing of this term's is sent after this.
+      await publishing.publisher.fence();
+      this.publishing = undefined;
       this.leading = false;
-      this.logger.log('no longer leading');
+      this.logger.log(`no longer leading (epoch ${leadership.epoch})`);
     }
   }
 
@@ -194,7 +223,7 @@ export class OutboxRelay
   }
 
   /** Publishes one batch: topic by topic, each awaited until acknowledged, then marks what went out. */
-  private async publishPass(term: AbortSignal, attempt: number): Promise<PassOutcome> {
+  private async publishPass(term: AbortSignal, publishing: TermPublishing, attempt: number): Promise<PassOutcome> {
     this.wakeUps.clear();
     let rows: OutboxRow[];
     let scannedAtMs: number;
@@ -205,7 +234,7 @@ export class OutboxRelay
       return 'failed';
     }
     if (rows.length === 0) {
-      await this.sendWatermark(scannedAtMs, term);
+      await this.sendWatermark(scannedAtMs, term, publishing);
       return 'drained';
     }
     const acknowledged = new Set<string>();
@@ -214,9 +243,10 @@ export class OutboxRelay
       // Stop or a lost lock: publish nothing more, but still mark what the broker acknowledged.
       if (term.aborted) break;
       try {
-        await this.publishTraced(batch);
+        await this.publishTraced(batch, publishing);
         for (const id of batch.ids) acknowledged.add(id);
       } catch (error) {
+        if (publishing.lost.aborted) break;
         const left = rows.filter((row) => !acknowledged.has(row.id)).map((row) => row.id);
         await this.recordFailure(left, batch.topic, error, attempt);
         failed = true;
@@ -228,7 +258,7 @@ export class OutboxRelay
     if (failed) return 'failed';
     if (rows.length === this.options.batchSize) return 'more';
     // Fewer than the limit: the scan saw every unpublished row of its snapshot, all now acknowledged.
-    if (published.length === rows.length) await this.sendWatermark(scannedAtMs, term);
+    if (published.length === rows.length) await this.sendWatermark(scannedAtMs, term, publishing);
     return 'drained';
   }
 
@@ -236,7 +266,8 @@ export class OutboxRelay
    * A publish is a trace of its own: it serves many requests, so it links to the outbox insert
    * span each row stored rather than belonging to any one of them.
    */
-  private publishTraced(batch: TopicBatch): Promise<void> {
+  /** Through this term's publisher, stamped with its epoch, in a span linked to each row's writer. */
+  private publishTraced(batch: TopicBatch, publishing: TermPublishing): Promise<void> {
     const attributes = {
       'messaging.system': 'kafka',
       'messaging.operation.type': 'send',
@@ -245,7 +276,7 @@ export class OutboxRelay
     };
     const links = linksTo(batch.messages.map((message) => message.headers?.[TRACEPARENT_HEADER]));
     return inSpan(`publish ${batch.topic}`, { kind: SpanKind.PRODUCER, root: true, links, attributes }, () =>
-      this.broker.publish(batch.topic, batch.messages),
+      unlessLost(publishing.publisher.publish(batch.topic, stamped(batch.messages, publishing.epoch)), publishing),
     );
   }
 
@@ -255,12 +286,15 @@ export class OutboxRelay
    * before they were marked). So, written after them, the instant is true on every partition.
    * A failed watermark is only logged: the next one says more.
    */
-  private async sendWatermark(scannedAtMs: number, term: AbortSignal): Promise<void> {
+  private async sendWatermark(scannedAtMs: number, term: AbortSignal, publishing: TermPublishing): Promise<void> {
     if (!this.watermarks?.due || term.aborted) return;
     this.watermarks.sent();
     try {
-      const record = watermarkRecord(scannedAtMs);
-      for (const topic of this.watermarks.topics) await this.broker.publishToEveryPartition(topic, record);
+      const { headers } = watermarkRecord(scannedAtMs);
+      const record = { headers: { ...headers, [RELAY_EPOCH_HEADER]: publishing.epoch } };
+      for (const topic of this.watermarks.topics) {
+        await unlessLost(publishing.publisher.publishToEveryPartition(topic, record), publishing);
+      }
     } catch (error) {
       this.logger.warn(`publishing a watermark failed: ${describeFailure(error)}`);
     }
@@ -319,6 +353,25 @@ export class OutboxRelay
       return Date.now() + RETENTION_EVERY_MS;
     }
   }
+}
+
+/** Every message signed with the term's fencing token. */
+function stamped(messages: OutboundMessage[], epoch: string): OutboundMessage[] {
+  return messages.map((message) => ({ ...message, headers: { ...message.headers, [RELAY_EPOCH_HEADER]: epoch } }));
+}
+
+/**
+ * The send, unless the term is lost first: then it is abandoned (its publisher is fenced, so it
+ * reaches no broker from then on) and never counted as acknowledged.
+ */
+function unlessLost<T>(send: Promise<T>, { lost }: TermPublishing): Promise<T> {
+  send.catch(() => undefined);
+  if (lost.aborted) return Promise.reject(new TermLostError());
+  return new Promise<T>((resolve, reject) => {
+    const onLost = () => reject(new TermLostError());
+    lost.addEventListener('abort', onLost, { once: true });
+    send.then(resolve, reject).finally(() => lost.removeEventListener('abort', onLost));
+  });
 }
 
 /** Whether the work settled within the time; it is left running either way. */

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Pool } from 'pg';
+import { CONNECTION_LIVENESS, SilenceDroppingClient } from '@converge/platform';
 import { OutboxRow, toMessageHeaders } from './outbox-batch';
 import { describeFailure } from './outbox-failure';
 
@@ -37,8 +38,13 @@ export class OutboxTable {
       max: 1,
       application_name: 'outbox-relay',
       connectionTimeoutMillis: 5000,
-      // A statement stuck behind a lock fails and is retried instead of stalling the relay.
-      statement_timeout: 10000,
+      // A statement stuck behind a lock fails and is retried instead of stalling the relay; a
+      // query over a link gone silent is given up and its connection dropped.
+      statement_timeout: CONNECTION_LIVENESS.statementTimeoutMs,
+      query_timeout: CONNECTION_LIVENESS.queryTimeoutMs,
+      Client: SilenceDroppingClient,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: CONNECTION_LIVENESS.keepAliveInitialDelayMs,
       // This connection only writes bookkeeping (marks, failure counts, retention deletes): losing
       // its last commits in a crash means publishing those rows again, which consumers absorb.
       // Not waiting for the WAL flush takes a disk sync off the path of every batch.

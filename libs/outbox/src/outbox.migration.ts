@@ -30,3 +30,20 @@ export class CreateOutbox1732200000100 implements MigrationInterface {
     await db.query('DROP TABLE outbox');
   }
 }
+
+/**
+ * The relay's fencing tokens: each leader takes the next value as its term begins, while holding
+ * the lock, so a later term's token is always the higher one. Published in a header on every
+ * message, it tells which term sent what.
+ */
+export class CreateOutboxRelayEpochs1732200000800 implements MigrationInterface {
+  name = 'CreateOutboxRelayEpochs1732200000800';
+
+  async up(db: QueryRunner): Promise<void> {
+    await db.query('CREATE SEQUENCE outbox_relay_epochs');
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    await db.query('DROP SEQUENCE outbox_relay_epochs');
+  }
+}

@@ -11,6 +11,7 @@ export * from './health/health.http.controller';
 export * from './health/readiness-check';
 export * from './database/run-migrations';
 export * from './database/postgres-options';
+export * from './database/silent-connections';
 export * from './database/schema-migrator';
 export * from './http/close-on-signal';
 export * from './database/sql-executor';

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
 import { backoffDelayMs, delay } from '@converge/backoff';
-import type { SqlExecutor } from '@converge/platform';
+import { dropConnection, type SqlExecutor } from '@converge/platform';
 import { cartQueryConfig, type CartQueryConfig } from '../cart-query.config';
 
 /** Postgres channel on which every instance hears what any instance's consumer applied. */
@@ -11,6 +11,11 @@ export const READ_MODEL_CHANNEL = 'cart_views_applied';
 export const WATERMARK_CHANNEL = 'partition_watermarks_applied';
 // NOTIFY payloads must stay under 8000 bytes; one entry is "uuid:version," (about 45 bytes).
 const ENTRIES_PER_NOTIFY = 150;
+/**
+ * A LISTEN connection only receives, so a link gone silent would go unnoticed for good: it is
+ * asked a question this often, and one unanswered within the same time is replaced.
+ */
+export const LISTENER_CHECK_MS = 2000;
 
 export type AppliedVersion = readonly [cartId: string, version: number];
 
@@ -41,6 +46,7 @@ export class ReadModelSignals implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger('ReadModelSignals');
   private readonly emitter = new EventEmitter().setMaxListeners(0);
   private listener?: Client;
+  private check?: NodeJS.Timeout;
   private stopped = false;
 
   constructor(@Inject(cartQueryConfig.KEY) private readonly config: CartQueryConfig) {}
@@ -51,6 +57,7 @@ export class ReadModelSignals implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.check);
     await this.listener?.end().catch(() => undefined);
   }
 
@@ -110,16 +117,25 @@ export class ReadModelSignals implements OnApplicationBootstrap, OnApplicationSh
 
   private async listen(): Promise<void> {
     for (let attempt = 0; !this.stopped; attempt++) {
-      const client = new Client({ connectionString: this.config.databaseUrl });
+      const client = new Client({
+        connectionString: this.config.databaseUrl,
+        // Named so an operator (and the fault scenario) can tell each instance's listener.
+        application_name: `cart-query-signals-${process.pid}`,
+        connectionTimeoutMillis: 5000,
+        query_timeout: LISTENER_CHECK_MS,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: LISTENER_CHECK_MS,
+      });
       try {
         await client.connect();
         client.on('notification', (message) => this.onNotification(message.channel, message.payload));
         client.on('error', (error) => this.onListenerLost(client, error));
         await client.query(`LISTEN ${READ_MODEL_CHANNEL}; LISTEN ${WATERMARK_CHANNEL}`);
         this.listener = client;
+        this.checkLiveness(client);
         return;
       } catch (error) {
-        await client.end().catch(() => undefined);
+        dropConnection(client);
         this.logger.warn(`LISTEN failed (attempt ${attempt + 1}): ${error instanceof Error ? error.message : error}`);
         await delay(backoffDelayMs(attempt));
       }
@@ -130,8 +146,20 @@ export class ReadModelSignals implements OnApplicationBootstrap, OnApplicationSh
     if (this.stopped || this.listener !== client) return;
     this.logger.warn(`LISTEN connection lost, reconnecting: ${error.message}`);
     this.listener = undefined;
-    void client.end().catch(() => undefined);
+    clearTimeout(this.check);
+    dropConnection(client);
     void this.listen();
+  }
+
+  /** Asks the listener a question every LISTENER_CHECK_MS; unanswered in time, it is replaced. */
+  private checkLiveness(client: Client): void {
+    this.check = setTimeout(() => {
+      client.query('SELECT 1').then(
+        () => this.listener === client && this.checkLiveness(client),
+        (error: unknown) => this.onListenerLost(client, error instanceof Error ? error : new Error(String(error))),
+      );
+    }, LISTENER_CHECK_MS);
+    this.check.unref();
   }
 
   /**

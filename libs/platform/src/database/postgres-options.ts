@@ -1,4 +1,5 @@
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+import { CONNECTION_LIVENESS, SilenceDroppingClient } from './silent-connections';
 
 export type Migrations = NonNullable<PostgresConnectionOptions['migrations']>;
 
@@ -16,8 +17,13 @@ export function postgresOptions(url: string, migrations: Migrations, poolSize = 
       max: poolSize,
       connectionTimeoutMillis: 5000,
       // A statement stuck behind a lock fails instead of holding a request or a partition forever.
-      statement_timeout: 10000,
-      idle_in_transaction_session_timeout: 30000,
+      statement_timeout: CONNECTION_LIVENESS.statementTimeoutMs,
+      // A silent link: the query is given up, its connection dropped, and the server frees the locks.
+      query_timeout: CONNECTION_LIVENESS.queryTimeoutMs,
+      Client: SilenceDroppingClient,
+      idle_in_transaction_session_timeout: CONNECTION_LIVENESS.idleInTransactionMs,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: CONNECTION_LIVENESS.keepAliveInitialDelayMs,
     },
   };
 }

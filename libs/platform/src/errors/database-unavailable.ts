@@ -22,6 +22,8 @@ const UNAVAILABLE_MESSAGES = [
   /Connection terminated/i,
   /timeout exceeded when trying to connect/i,
   /not currently accepting connections/i,
+  // query_timeout: no answer over a link gone silent (the connection is then dropped).
+  /^Query read timeout$/,
 ];
 
 interface MaybeCoded {

@@ -1,4 +1,4 @@
-import { CreateOutbox1732200000100 } from '@converge/outbox';
+import { CreateOutbox1732200000100, CreateOutboxRelayEpochs1732200000800 } from '@converge/outbox';
 import { CreateCarts1732200000000 } from './1732200000000-create-carts';
 import { AddCartOwner1732200000500 } from './1732200000500-add-cart-owner';
 import { AddCartDigests1732200000600 } from './1732200000600-add-cart-digests';
@@ -11,4 +11,5 @@ export const cartMigrations = [
   AddCartOwner1732200000500,
   AddCartDigests1732200000600,
   CreateIdempotencyKeys1732200000700,
+  CreateOutboxRelayEpochs1732200000800,
 ];
