@@ -76,7 +76,8 @@ export class OutboxRelay
   /** Starts competing for leadership in the background; does not wait to lead. */
   async start(): Promise<void> {
     if (this.stopping.signal.aborted) throw new Error('a stopped outbox relay cannot be started again');
-    if (this.options.mode === 'off') return this.logger.log('relay off: rows are written, another publisher reads them');
+    if (this.options.mode === 'off')
+      return this.logger.log('relay off: rows are written, another publisher reads them');
     this.loop ??= this.run();
   }
 
