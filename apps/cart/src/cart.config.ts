@@ -12,7 +12,9 @@ import {
   portVar,
   postgresUrlVar,
   sessionTokenSecretVar,
-  authJwtSecretVar,
+  accessTokenKeyVars,
+  accessTokenKeysOf,
+  requireOneAccessTokenKeySource,
   accessTokenPolicyOf,
   accessTokenPolicyVars,
   topicVar,
@@ -26,7 +28,7 @@ export const cartEnv = z
     KAFKA_BROKERS: kafkaBrokersVar,
     CONVERGE_ENV: convergeEnvVar,
     SESSION_TOKEN_SECRET: sessionTokenSecretVar,
-    AUTH_JWT_SECRET: authJwtSecretVar,
+    ...accessTokenKeyVars,
     ...accessTokenPolicyVars,
     LOG_LEVEL: logLevelVar,
     SHUTDOWN_DRAIN_MS: shutdownDrainMsVar,
@@ -39,13 +41,16 @@ export const cartEnv = z
     OUTBOX_WATERMARK_BUSY_MS: z.coerce.number().int().min(0).max(60_000).default(100),
     OUTBOX_WATERMARK_IDLE_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   })
-  .superRefine((env, ctx) => refuseDevelopmentKeys(env, ctx, ['SESSION_TOKEN_SECRET', 'AUTH_JWT_SECRET']))
+  .superRefine((env, ctx) => {
+    refuseDevelopmentKeys(env, ctx, ['SESSION_TOKEN_SECRET', 'AUTH_JWT_SECRET']);
+    requireOneAccessTokenKeySource(env, ctx);
+  })
   .transform((env) => ({
     port: env.CART_PORT,
     databaseUrl: env.CART_DATABASE_URL,
     kafkaBrokers: env.KAFKA_BROKERS,
     sessionTokenSecret: env.SESSION_TOKEN_SECRET,
-    authJwtSecret: env.AUTH_JWT_SECRET,
+    accessTokenKeys: accessTokenKeysOf(env),
     accessTokens: accessTokenPolicyOf(env),
     logLevel: env.LOG_LEVEL,
     shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
