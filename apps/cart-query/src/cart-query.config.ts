@@ -15,7 +15,9 @@ import {
   portVar,
   postgresUrlVar,
   sessionTokenSecretVar,
-  authJwtSecretVar,
+  accessTokenKeyVars,
+  accessTokenKeysOf,
+  requireOneAccessTokenKeySource,
   accessTokenPolicyOf,
   accessTokenPolicyVars,
   topicVar,
@@ -32,7 +34,7 @@ export const cartQueryEnv = z
     ...kafkaClientVars,
     CONVERGE_ENV: convergeEnvVar,
     SESSION_TOKEN_SECRET: sessionTokenSecretVar,
-    AUTH_JWT_SECRET: authJwtSecretVar,
+    ...accessTokenKeyVars,
     ...accessTokenPolicyVars,
     LOG_LEVEL: logLevelVar,
     SHUTDOWN_DRAIN_MS: shutdownDrainMsVar,
@@ -52,12 +54,22 @@ export const cartQueryEnv = z
       .min(60_000)
       .max(30 * 86_400_000)
       .default(86_400_000),
+    /** Cart-Query's token for Cart's operations when it holds no secret to sign one: converge:operate, as cart-query. */
+    REPAIR_ACCESS_TOKEN: z.preprocess((value) => (value === '' ? undefined : value), z.string().max(4096).optional()),
     REPAIR_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(2000),
     DEAD_LETTER_MAX_REDRIVES: z.coerce.number().int().min(0).max(100).default(3),
   })
   .superRefine((env, ctx) => {
     refuseDevelopmentKeys(env, ctx, ['SESSION_TOKEN_SECRET', 'AUTH_JWT_SECRET']);
     refuseIncompleteKafkaClient(env, ctx);
+    requireOneAccessTokenKeySource(env, ctx);
+    if ((env.AUTH_JWKS_FILE || env.AUTH_JWKS_URL) && env.REPAIR_ACCESS_TOKEN === undefined) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['REPAIR_ACCESS_TOKEN'],
+        message: 'is required with AUTH_JWKS_FILE or AUTH_JWKS_URL: a token with converge:operate for Cart',
+      });
+    }
   })
   .transform((env) => ({
     port: env.CART_QUERY_PORT,
@@ -65,7 +77,7 @@ export const cartQueryEnv = z
     kafkaBrokers: env.KAFKA_BROKERS,
     kafkaSecurity: kafkaClientSecurityOf(env),
     sessionTokenSecret: env.SESSION_TOKEN_SECRET,
-    authJwtSecret: env.AUTH_JWT_SECRET,
+    accessTokenKeys: accessTokenKeysOf(env),
     accessTokens: accessTokenPolicyOf(env),
     logLevel: env.LOG_LEVEL,
     shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
@@ -80,6 +92,10 @@ export const cartQueryEnv = z
     deadLetterMaxRedrives: env.DEAD_LETTER_MAX_REDRIVES,
     repair: {
       cartUrl: env.CART_URL.replace(/\/+$/, ''),
+      /** Signs its own token with the shared secret, or sends the one it was given. */
+      credentials: env.REPAIR_ACCESS_TOKEN
+        ? ({ kind: 'token', token: env.REPAIR_ACCESS_TOKEN } as const)
+        : ({ kind: 'signing-key', secret: env.AUTH_JWT_SECRET as string } as const),
       /** 0: no periodic pass; POST /operations/reconcile still runs one. */
       antiEntropyIntervalMs: env.ANTI_ENTROPY_INTERVAL_MS,
       /** A difference counts only if it is still there this long after, at the same write version. */

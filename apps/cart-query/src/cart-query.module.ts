@@ -55,7 +55,7 @@ import { StreamAppliedEventsHttpController } from './operations/stream-applied-e
     MetricsModule,
     AccessTokenModule.forRoot({
       configKey: cartQueryConfig.KEY,
-      secret: (config: CartQueryConfig) => config.authJwtSecret,
+      keys: (config: CartQueryConfig) => config.accessTokenKeys,
       policy: (config: CartQueryConfig) => config.accessTokens,
     }),
   ],

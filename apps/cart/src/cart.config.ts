@@ -15,7 +15,9 @@ import {
   portVar,
   postgresUrlVar,
   sessionTokenSecretVar,
-  authJwtSecretVar,
+  accessTokenKeyVars,
+  accessTokenKeysOf,
+  requireOneAccessTokenKeySource,
   accessTokenPolicyOf,
   accessTokenPolicyVars,
   topicVar,
@@ -32,7 +34,7 @@ export const cartEnv = z
     ...kafkaClientVars,
     CONVERGE_ENV: convergeEnvVar,
     SESSION_TOKEN_SECRET: sessionTokenSecretVar,
-    AUTH_JWT_SECRET: authJwtSecretVar,
+    ...accessTokenKeyVars,
     ...accessTokenPolicyVars,
     LOG_LEVEL: logLevelVar,
     SHUTDOWN_DRAIN_MS: shutdownDrainMsVar,
@@ -57,6 +59,7 @@ export const cartEnv = z
   .superRefine((env, ctx) => {
     refuseDevelopmentKeys(env, ctx, ['SESSION_TOKEN_SECRET', 'AUTH_JWT_SECRET']);
     refuseIncompleteKafkaClient(env, ctx);
+    requireOneAccessTokenKeySource(env, ctx);
   })
   .transform((env) => ({
     port: env.CART_PORT,
@@ -64,7 +67,7 @@ export const cartEnv = z
     kafkaBrokers: env.KAFKA_BROKERS,
     kafkaSecurity: kafkaClientSecurityOf(env),
     sessionTokenSecret: env.SESSION_TOKEN_SECRET,
-    authJwtSecret: env.AUTH_JWT_SECRET,
+    accessTokenKeys: accessTokenKeysOf(env),
     accessTokens: accessTokenPolicyOf(env),
     logLevel: env.LOG_LEVEL,
     shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,

@@ -52,7 +52,7 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     MetricsModule,
     AccessTokenModule.forRoot({
       configKey: cartConfig.KEY,
-      secret: (config: CartConfig) => config.authJwtSecret,
+      keys: (config: CartConfig) => config.accessTokenKeys,
       policy: (config: CartConfig) => config.accessTokens,
     }),
   ],

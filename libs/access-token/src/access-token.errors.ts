@@ -1,12 +1,13 @@
 import { AppError, ErrorKind } from '@converge/platform';
 
-export type AccessTokenProblem = 'missing' | 'malformed' | 'invalid' | 'expired';
+export type AccessTokenProblem = 'missing' | 'malformed' | 'invalid' | 'expired' | 'unknown-key';
 
 const CODES: Readonly<Record<AccessTokenProblem, string>> = {
   missing: 'ACCESS_TOKEN_MISSING',
   malformed: 'ACCESS_TOKEN_INVALID',
   invalid: 'ACCESS_TOKEN_INVALID',
   expired: 'ACCESS_TOKEN_EXPIRED',
+  'unknown-key': 'ACCESS_TOKEN_KEY_UNKNOWN',
 };
 
 const MESSAGES: Readonly<Record<AccessTokenProblem, string>> = {
@@ -14,6 +15,7 @@ const MESSAGES: Readonly<Record<AccessTokenProblem, string>> = {
   malformed: 'The Authorization header must be exactly "Bearer <token>"',
   invalid: 'The access token is not valid',
   expired: 'The access token has expired',
+  'unknown-key': 'The access token names a signing key (kid) this service does not know',
 };
 
 /**

@@ -22,7 +22,7 @@ export class AccessTokenGuard implements CanActivate {
     private readonly reflector: Reflector,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const marked = this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, [
       context.getHandler(),
@@ -36,7 +36,7 @@ export class AccessTokenGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     // Node keeps only the first of repeated Authorization headers; two credentials are ambiguous, not a choice.
     if (authorizationHeaders(request.raw.rawHeaders) > 1) throw new AccessTokenError('malformed');
-    request.principal = this.verifier.verify(request.headers.authorization);
+    request.principal = await this.verifier.authenticate(request.headers.authorization);
     if (required !== undefined && !request.principal.scopes.includes(required)) {
       throw new InsufficientScopeError(required);
     }

@@ -1,9 +1,9 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
 import { TokenExpiredError, verify } from 'jsonwebtoken';
 import { AccessTokenError } from './access-token.errors';
+import { type AccessTokenKeys, SecretAccessTokenKey, type VerificationKey } from './access-token.keys';
 import { ownerSchema, type Principal } from './principal';
 
-/** HS256 and nothing else: no `none`, no algorithm confusion with a public key. */
+/** What a shared secret signs with. Each key allows one algorithm only: no `none`, no confusing a public key for a secret. */
 export const ACCESS_TOKEN_ALGORITHM = 'HS256';
 /** Far above any real token; longer headers are refused before any decoding or hashing. */
 export const MAX_ACCESS_TOKEN_LENGTH = 4096;
@@ -32,18 +32,30 @@ export const DEFAULT_ACCESS_TOKEN_POLICY: AccessTokenPolicy = {
 };
 
 /**
- * Verifies `Authorization: Bearer <JWT>`: HS256 with the shared secret, the policy's `iss` and
+ * Verifies `Authorization: Bearer <JWT>`: signed by the key its `kid` names (HS256 with the shared
+ * secret for a token without one; RS256 or ES256 with a JWKS key), the policy's `iss` and
  * `aud`, an `iat` and an `exp` that has not passed and lies within the policy's lifetime of it,
  * and a `sub` that is a valid owner. A plain class, so tests use it without Nest.
  */
 export class AccessTokenVerifier {
-  /** A key object made once: given a string, jsonwebtoken derives one per call, at ~70× the cost of the check. */
-  private readonly key: KeyObject;
+  private readonly keys: AccessTokenKeys;
   private readonly policy: AccessTokenPolicy;
 
-  constructor(secret: string, policy: Partial<AccessTokenPolicy> = {}) {
-    this.key = createSecretKey(Buffer.from(secret, 'utf8'));
+  /** A string is the HS256 secret. */
+  constructor(keys: string | AccessTokenKeys, policy: Partial<AccessTokenPolicy> = {}) {
+    this.keys = typeof keys === 'string' ? new SecretAccessTokenKey(keys) : keys;
     this.policy = { ...DEFAULT_ACCESS_TOKEN_POLICY, ...policy };
+  }
+
+  /** As verify(), but a kid not known yet first loads the key set again, if it can change (a key rotated in). */
+  async authenticate(authorization: string | undefined): Promise<Principal> {
+    try {
+      return this.verify(authorization);
+    } catch (error) {
+      if (!(error instanceof AccessTokenError) || error.problem !== 'unknown-key') throw error;
+      if (!(await this.keys.refresh())) throw error;
+      return this.verify(authorization);
+    }
   }
 
   /** The header's value as received; the guard has already refused a repeated header. */
@@ -62,9 +74,10 @@ export class AccessTokenVerifier {
   }
 
   private claims(token: string): Claims {
+    const key = this.keyOf(token);
     try {
-      const claims = verify(token, this.key, {
-        algorithms: [ACCESS_TOKEN_ALGORITHM],
+      const claims = verify(token, key.key, {
+        algorithms: [key.algorithm],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         issuer: this.policy.issuer,
         audience: this.policy.audience,
@@ -75,4 +88,26 @@ export class AccessTokenVerifier {
       throw new AccessTokenError(error instanceof TokenExpiredError ? 'expired' : 'invalid');
     }
   }
+
+  private keyOf(token: string): VerificationKey {
+    const kid = kidOf(token);
+    const key = this.keys.keyFor(kid);
+    if (key === undefined) throw new AccessTokenError(kid === undefined ? 'invalid' : 'unknown-key');
+    return key;
+  }
+}
+
+/** The header's `kid`, read before any key is chosen; the signature check later covers the header too. */
+function kidOf(token: string): string | undefined {
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8'));
+  } catch {
+    throw new AccessTokenError('invalid');
+  }
+  if (typeof header !== 'object' || header === null) throw new AccessTokenError('invalid');
+  const { kid } = header as { kid?: unknown };
+  if (kid === undefined) return undefined;
+  if (typeof kid !== 'string' || kid.length === 0 || kid.length > 128) throw new AccessTokenError('invalid');
+  return kid;
 }

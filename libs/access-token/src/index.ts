@@ -6,3 +6,6 @@ export * from './access-token.guard';
 export * from './caller.decorator';
 export * from './access-token.module';
 export * from './require-scope.decorator';
+export * from './access-token.keys';
+export * from './remote-json-web-key-set';
+export * from './signing-key-pair';

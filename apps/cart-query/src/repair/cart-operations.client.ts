@@ -14,16 +14,19 @@ interface SnapshotsEmitted {
 
 /**
  * Cart's operator interface as Cart-Query uses it, service to service over HTTP. Its access
- * token is signed here with the shared AUTH_JWT_SECRET for a few minutes, as `cart-query`.
+ * token is signed here with the shared AUTH_JWT_SECRET for a few minutes, as `cart-query`, or is
+ * REPAIR_ACCESS_TOKEN when the service holds only public keys.
  */
 @Injectable()
 export class CartOperationsClient {
   readonly digests: DigestSource;
-  private readonly issuer: AccessTokenIssuer;
+  private readonly issuer?: AccessTokenIssuer;
   private token?: { value: string; renewAt: number };
 
   constructor(@Inject(cartQueryConfig.KEY) private readonly config: CartQueryConfig) {
-    this.issuer = new AccessTokenIssuer(config.authJwtSecret, config.accessTokens);
+    const { credentials } = config.repair;
+    if (credentials.kind === 'signing-key')
+      this.issuer = new AccessTokenIssuer(credentials.secret, config.accessTokens);
     this.digests = new HttpDigestSource(config.repair.cartUrl, () => this.authorization());
   }
 
@@ -40,6 +43,7 @@ export class CartOperationsClient {
   }
 
   private authorization(): string {
+    if (!this.issuer) return `Bearer ${(this.config.repair.credentials as { token: string }).token}`;
     if (!this.token || Date.now() >= this.token.renewAt) {
       const value = this.issuer.issue('cart-query', TOKEN_TTL_SECONDS, [OPERATE_SCOPE]);
       this.token = { value, renewAt: Date.now() + (TOKEN_TTL_SECONDS / 2) * 1000 };

@@ -58,9 +58,6 @@ const secretVar = () =>
 /** HMAC key for read-your-writes tokens; both services must share it. */
 export const sessionTokenSecretVar = secretVar();
 
-/** HS256 key of the callers' access tokens (JWT); both services must share it with the issuer. */
-export const authJwtSecretVar = secretVar();
-
 /**
  * Parses the environment once, at start-up, and names every bad variable in one message.
  * Secrets are never echoed: only the variable name and the rule it broke.

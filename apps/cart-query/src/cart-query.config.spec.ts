@@ -1,0 +1,23 @@
+import { parseEnv } from '@converge/platform';
+import { cartQueryEnv } from './cart-query.config';
+
+const SESSION_TOKEN_SECRET = 'a-session-secret-of-at-least-32-bytes';
+const JWKS = { SESSION_TOKEN_SECRET, AUTH_JWKS_URL: 'https://idp.example/jwks.json' };
+
+describe('Cart-Query configuration of its repair credentials', () => {
+  it('signs its own token with the shared secret', () => {
+    const config = parseEnv(cartQueryEnv, { SESSION_TOKEN_SECRET, AUTH_JWT_SECRET: 'x'.repeat(32) });
+    expect(config.repair.credentials).toEqual({ kind: 'signing-key', secret: 'x'.repeat(32) });
+  });
+
+  it('needs REPAIR_ACCESS_TOKEN when it holds only public keys, and sends it as given', () => {
+    expect(() => parseEnv(cartQueryEnv, JWKS)).toThrow(/REPAIR_ACCESS_TOKEN is required with AUTH_JWKS_FILE/);
+    const config = parseEnv(cartQueryEnv, { ...JWKS, REPAIR_ACCESS_TOKEN: 'a.b.c' });
+    expect(config.repair.credentials).toEqual({ kind: 'token', token: 'a.b.c' });
+    expect(config.accessTokenKeys).toEqual({
+      kind: 'jwks-url',
+      url: 'https://idp.example/jwks.json',
+      minRefreshIntervalMs: 60_000,
+    });
+  });
+});
