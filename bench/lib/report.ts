@@ -55,10 +55,11 @@ export function ratioTable(steps: StepResult[]): string {
 
 export function floorTable(floor: FloorResult[]): string {
   return [
-    '| clients | add-item transactions/s | latency avg ms | PostgreSQL CPU % |',
-    '| --- | --- | --- | --- |',
+    '| clients | add-item transactions/s | latency avg ms | WAL bytes per transaction | PostgreSQL CPU % |',
+    '| --- | --- | --- | --- | --- |',
     ...floor.map(
-      (f) => `| ${f.clients} | ${f.transactionsPerSecond} | ${fmt(f.latencyMs)} | ${f.postgres.cpuPercent} |`,
+      (f) =>
+        `| ${f.clients} | ${f.transactionsPerSecond} | ${fmt(f.latencyMs)} | ${f.walBytesPerTransaction} | ${f.postgres.cpuPercent} |`,
     ),
   ].join('\n');
 }
@@ -117,7 +118,7 @@ export function chart(steps: StepResult[]): string {
   const left = 60;
   const bottom = 300;
   const top = 30;
-  const y = (ms: number) => bottom - ((Math.log10(Math.max(ms, 0.1)) + 1) / 5) * (bottom - top);
+  const y = (ms: number) => bottom - ((Math.log10(Math.max(ms, 0.1)) + 1) / 6) * (bottom - top);
   const series = [
     { mode: 'baseline', key: 'p50', color: '#c0392b' },
     { mode: 'baseline', key: 'p99', color: '#e6a19a' },
@@ -139,7 +140,7 @@ export function chart(steps: StepResult[]): string {
       return `<rect x="${x.toFixed(1)}" y="${y(value).toFixed(1)}" width="${(bar * 0.9).toFixed(1)}" height="${(bottom - y(value)).toFixed(1)}" fill="${s.color}"><title>${s.mode} ${s.key} ${round(value)} ms</title></rect>`;
     }),
   );
-  const ticks = [0.1, 1, 10, 100, 1000, 10000].map(
+  const ticks = [0.1, 1, 10, 100, 1000, 10000, 100000].map(
     (ms) =>
       `<text x="${left - 6}" y="${y(ms) + 4}" text-anchor="end" font-size="11">${ms}</text><line x1="${left}" x2="${width - 20}" y1="${y(ms)}" y2="${y(ms)}" stroke="#eee"/>`,
   );
