@@ -14,7 +14,9 @@ import {
   parseEnv,
   portVar,
   postgresUrlVar,
-  sessionTokenSecretVar,
+  sessionTokenKeyVars,
+  sessionTokenKeysOf,
+  refuseUnsafeSessionTokenKeys,
   accessTokenKeyVars,
   accessTokenKeysOf,
   requireOneAccessTokenKeySource,
@@ -33,7 +35,7 @@ export const cartQueryEnv = z
     KAFKA_BROKERS: kafkaBrokersVar,
     ...kafkaClientVars,
     CONVERGE_ENV: convergeEnvVar,
-    SESSION_TOKEN_SECRET: sessionTokenSecretVar,
+    ...sessionTokenKeyVars,
     ...accessTokenKeyVars,
     ...accessTokenPolicyVars,
     LOG_LEVEL: logLevelVar,
@@ -61,6 +63,7 @@ export const cartQueryEnv = z
   })
   .superRefine((env, ctx) => {
     refuseDevelopmentKeys(env, ctx, ['SESSION_TOKEN_SECRET', 'AUTH_JWT_SECRET']);
+    refuseUnsafeSessionTokenKeys(env, ctx);
     refuseIncompleteKafkaClient(env, ctx);
     requireOneAccessTokenKeySource(env, ctx);
     if ((env.AUTH_JWKS_FILE || env.AUTH_JWKS_URL) && env.REPAIR_ACCESS_TOKEN === undefined) {
@@ -76,7 +79,7 @@ export const cartQueryEnv = z
     databaseUrl: env.CART_QUERY_DATABASE_URL,
     kafkaBrokers: env.KAFKA_BROKERS,
     kafkaSecurity: kafkaClientSecurityOf(env),
-    sessionTokenSecret: env.SESSION_TOKEN_SECRET,
+    sessionTokenKeys: sessionTokenKeysOf(env),
     accessTokenKeys: accessTokenKeysOf(env),
     accessTokens: accessTokenPolicyOf(env),
     logLevel: env.LOG_LEVEL,

@@ -14,7 +14,9 @@ import {
   parseEnv,
   portVar,
   postgresUrlVar,
-  sessionTokenSecretVar,
+  sessionTokenKeyVars,
+  sessionTokenKeysOf,
+  refuseUnsafeSessionTokenKeys,
   accessTokenKeyVars,
   accessTokenKeysOf,
   requireOneAccessTokenKeySource,
@@ -33,7 +35,7 @@ export const cartEnv = z
     KAFKA_BROKERS: kafkaBrokersVar,
     ...kafkaClientVars,
     CONVERGE_ENV: convergeEnvVar,
-    SESSION_TOKEN_SECRET: sessionTokenSecretVar,
+    ...sessionTokenKeyVars,
     ...accessTokenKeyVars,
     ...accessTokenPolicyVars,
     LOG_LEVEL: logLevelVar,
@@ -58,6 +60,7 @@ export const cartEnv = z
   })
   .superRefine((env, ctx) => {
     refuseDevelopmentKeys(env, ctx, ['SESSION_TOKEN_SECRET', 'AUTH_JWT_SECRET']);
+    refuseUnsafeSessionTokenKeys(env, ctx);
     refuseIncompleteKafkaClient(env, ctx);
     requireOneAccessTokenKeySource(env, ctx);
   })
@@ -66,7 +69,7 @@ export const cartEnv = z
     databaseUrl: env.CART_DATABASE_URL,
     kafkaBrokers: env.KAFKA_BROKERS,
     kafkaSecurity: kafkaClientSecurityOf(env),
-    sessionTokenSecret: env.SESSION_TOKEN_SECRET,
+    sessionTokenKeys: sessionTokenKeysOf(env),
     accessTokenKeys: accessTokenKeysOf(env),
     accessTokens: accessTokenPolicyOf(env),
     logLevel: env.LOG_LEVEL,

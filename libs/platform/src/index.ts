@@ -1,5 +1,6 @@
 export * from './config/env-config';
 export * from './config/access-token-keys-config';
+export * from './config/session-token-keys-config';
 export * from './config/http-server-config';
 export * from './config/development-keys';
 export * from './config/kafka-client-config';
