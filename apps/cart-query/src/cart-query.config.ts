@@ -11,6 +11,7 @@ import {
   refuseDevelopmentKeys,
   httpServerLimits,
   httpServerVars,
+  metricsPortVar,
   parseEnv,
   portVar,
   postgresUrlVar,
@@ -30,6 +31,7 @@ import { CART_EVENTS_TOPIC, deadLetterTopicOf } from '@converge/contracts';
 export const cartQueryEnv = z
   .object({
     CART_QUERY_PORT: portVar(3001),
+    METRICS_PORT: metricsPortVar,
     ...tracingVars('cart-query'),
     CART_QUERY_DATABASE_URL: postgresUrlVar('postgres://postgres@127.0.0.1:5432/cart_query'),
     KAFKA_BROKERS: kafkaBrokersVar,
@@ -76,6 +78,7 @@ export const cartQueryEnv = z
   })
   .transform((env) => ({
     port: env.CART_QUERY_PORT,
+    metricsPort: env.METRICS_PORT,
     databaseUrl: env.CART_QUERY_DATABASE_URL,
     kafkaBrokers: env.KAFKA_BROKERS,
     kafkaSecurity: kafkaClientSecurityOf(env),

@@ -11,6 +11,7 @@ import {
   refuseDevelopmentKeys,
   httpServerLimits,
   httpServerVars,
+  metricsPortVar,
   parseEnv,
   portVar,
   postgresUrlVar,
@@ -30,6 +31,7 @@ import { CART_EVENTS_TOPIC } from '@converge/contracts';
 export const cartEnv = z
   .object({
     CART_PORT: portVar(3000),
+    METRICS_PORT: metricsPortVar,
     ...tracingVars('cart'),
     CART_DATABASE_URL: postgresUrlVar('postgres://postgres@127.0.0.1:5432/cart'),
     KAFKA_BROKERS: kafkaBrokersVar,
@@ -66,6 +68,7 @@ export const cartEnv = z
   })
   .transform((env) => ({
     port: env.CART_PORT,
+    metricsPort: env.METRICS_PORT,
     databaseUrl: env.CART_DATABASE_URL,
     kafkaBrokers: env.KAFKA_BROKERS,
     kafkaSecurity: kafkaClientSecurityOf(env),

@@ -22,6 +22,7 @@ export * from './http/json-body';
 export * from './http/run-service';
 export * from './metrics/metrics.module';
 export * from './metrics/metrics-registry';
+export * from './metrics/metrics-port';
 export * from './metrics/scrape-source';
 export * from './metrics/http-metrics';
 export * from './metrics/metrics.http.controller';
