@@ -106,6 +106,21 @@ describe('both services start on real infrastructure', () => {
       'AUTH_JWT_SECRET is the public development key of infra/local-secrets.json',
     ],
     ['SESSION_TOKEN_SECRET', { SESSION_TOKEN_SECRET: 'too-short' }, 'SESSION_TOKEN_SECRET must be at least 32 bytes'],
+    [
+      'SESSION_TOKEN_PREVIOUS_KEYS',
+      { SESSION_TOKEN_PREVIOUS_KEYS: `[{"id":1,"secret":"${TEST_SESSION_SECRET}"` },
+      'SESSION_TOKEN_PREVIOUS_KEYS must be a JSON array',
+    ],
+    [
+      'previous session token key: the public development key',
+      {
+        SESSION_TOKEN_KEY_ID: '1',
+        SESSION_TOKEN_PREVIOUS_KEYS: JSON.stringify([
+          { id: 0, secret: 'converge-local-development-only-session-secret', until: '2030-01-01T00:00:00Z' },
+        ]),
+      },
+      'SESSION_TOKEN_PREVIOUS_KEYS.0.secret is the public development key',
+    ],
     ['AUTH_JWT_SECRET', { AUTH_JWT_SECRET: 'too-short' }, 'AUTH_JWT_SECRET must be at least 32 bytes'],
     ['missing AUTH_JWT_SECRET', { AUTH_JWT_SECRET: undefined }, 'AUTH_JWT_SECRET is required'],
     ['CART_PORT', { CART_PORT: 'eighty' }, 'CART_PORT'],

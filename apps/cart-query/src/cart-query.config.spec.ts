@@ -21,3 +21,20 @@ describe('Cart-Query configuration of its repair credentials', () => {
     });
   });
 });
+
+describe('Cart-Query configuration of its session token keys', () => {
+  it('reads the current key id and the previous keys, as Cart does', () => {
+    const previous = [{ id: 0, secret: 'y'.repeat(32), until: '2026-12-01T00:00:00Z' }];
+    const config = parseEnv(cartQueryEnv, {
+      SESSION_TOKEN_SECRET,
+      AUTH_JWT_SECRET: 'x'.repeat(32),
+      SESSION_TOKEN_KEY_ID: '1',
+      SESSION_TOKEN_PREVIOUS_KEYS: JSON.stringify(previous),
+    });
+    expect(config.sessionTokenKeys).toEqual({
+      secret: SESSION_TOKEN_SECRET,
+      keyId: 1,
+      previousKeys: [{ id: 0, secret: 'y'.repeat(32), until: new Date('2026-12-01T00:00:00Z') }],
+    });
+  });
+});

@@ -11,10 +11,13 @@ import {
   refuseDevelopmentKeys,
   httpServerLimits,
   httpServerVars,
+  metricsPortVar,
   parseEnv,
   portVar,
   postgresUrlVar,
-  sessionTokenSecretVar,
+  sessionTokenKeyVars,
+  sessionTokenKeysOf,
+  refuseUnsafeSessionTokenKeys,
   accessTokenKeyVars,
   accessTokenKeysOf,
   requireOneAccessTokenKeySource,
@@ -28,12 +31,13 @@ import { CART_EVENTS_TOPIC, deadLetterTopicOf } from '@converge/contracts';
 export const cartQueryEnv = z
   .object({
     CART_QUERY_PORT: portVar(3001),
+    METRICS_PORT: metricsPortVar,
     ...tracingVars('cart-query'),
     CART_QUERY_DATABASE_URL: postgresUrlVar('postgres://postgres@127.0.0.1:5432/cart_query'),
     KAFKA_BROKERS: kafkaBrokersVar,
     ...kafkaClientVars,
     CONVERGE_ENV: convergeEnvVar,
-    SESSION_TOKEN_SECRET: sessionTokenSecretVar,
+    ...sessionTokenKeyVars,
     ...accessTokenKeyVars,
     ...accessTokenPolicyVars,
     LOG_LEVEL: logLevelVar,
@@ -61,6 +65,7 @@ export const cartQueryEnv = z
   })
   .superRefine((env, ctx) => {
     refuseDevelopmentKeys(env, ctx, ['SESSION_TOKEN_SECRET', 'AUTH_JWT_SECRET']);
+    refuseUnsafeSessionTokenKeys(env, ctx);
     refuseIncompleteKafkaClient(env, ctx);
     requireOneAccessTokenKeySource(env, ctx);
     if ((env.AUTH_JWKS_FILE || env.AUTH_JWKS_URL) && env.REPAIR_ACCESS_TOKEN === undefined) {
@@ -73,10 +78,11 @@ export const cartQueryEnv = z
   })
   .transform((env) => ({
     port: env.CART_QUERY_PORT,
+    metricsPort: env.METRICS_PORT,
     databaseUrl: env.CART_QUERY_DATABASE_URL,
     kafkaBrokers: env.KAFKA_BROKERS,
     kafkaSecurity: kafkaClientSecurityOf(env),
-    sessionTokenSecret: env.SESSION_TOKEN_SECRET,
+    sessionTokenKeys: sessionTokenKeysOf(env),
     accessTokenKeys: accessTokenKeysOf(env),
     accessTokens: accessTokenPolicyOf(env),
     logLevel: env.LOG_LEVEL,

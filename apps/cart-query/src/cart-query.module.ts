@@ -100,7 +100,8 @@ import { StreamAppliedEventsHttpController } from './operations/stream-applied-e
     {
       provide: SessionTokenCodec,
       inject: [cartQueryConfig.KEY],
-      useFactory: (config: CartQueryConfig) => new SessionTokenCodec(config.sessionTokenSecret),
+      useFactory: (config: CartQueryConfig) =>
+        new SessionTokenCodec(config.sessionTokenKeys.secret, config.sessionTokenKeys),
     },
     ParseSessionTokenPipe,
     CartViewRepository,

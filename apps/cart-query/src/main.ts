@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { cartEventTopics } from '@converge/contracts';
 import { BrokerTransport, EVENT_BROKER, type EventBroker } from '@converge/kafka';
-import { closeOnSignal, createHttpApp, runService } from '@converge/platform';
+import { closeOnSignal, createHttpApp, runService, MetricsPort } from '@converge/platform';
 import { cartQueryConfig } from './cart-query.config';
 import { CartQueryModule } from './cart-query.module';
 import { CART_EVENTS_PATTERN } from './events/apply-cart-events/apply-cart-events.kafka.controller';
@@ -34,6 +34,8 @@ async function bootstrap(): Promise<void> {
   });
   // Reads come from the shared read model, not from this instance's consumer: they need not wait
   // for the group to take the consumer in, which lasts as long as the slowest member's batch.
+  // Before the main port, so a clash stops the start rather than leaving metrics unserved.
+  if (config.metricsPort !== undefined) await app.get(MetricsPort).listen(config.metricsPort);
   await app.listen(config.port, '0.0.0.0');
   await app.startAllMicroservices();
   logger.log(`listening on :${config.port}, consuming ${config.eventsTopic} as ${config.groupId}`);

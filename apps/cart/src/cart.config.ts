@@ -11,10 +11,13 @@ import {
   refuseDevelopmentKeys,
   httpServerLimits,
   httpServerVars,
+  metricsPortVar,
   parseEnv,
   portVar,
   postgresUrlVar,
-  sessionTokenSecretVar,
+  sessionTokenKeyVars,
+  sessionTokenKeysOf,
+  refuseUnsafeSessionTokenKeys,
   accessTokenKeyVars,
   accessTokenKeysOf,
   requireOneAccessTokenKeySource,
@@ -28,12 +31,13 @@ import { CART_EVENTS_TOPIC } from '@converge/contracts';
 export const cartEnv = z
   .object({
     CART_PORT: portVar(3000),
+    METRICS_PORT: metricsPortVar,
     ...tracingVars('cart'),
     CART_DATABASE_URL: postgresUrlVar('postgres://postgres@127.0.0.1:5432/cart'),
     KAFKA_BROKERS: kafkaBrokersVar,
     ...kafkaClientVars,
     CONVERGE_ENV: convergeEnvVar,
-    SESSION_TOKEN_SECRET: sessionTokenSecretVar,
+    ...sessionTokenKeyVars,
     ...accessTokenKeyVars,
     ...accessTokenPolicyVars,
     LOG_LEVEL: logLevelVar,
@@ -58,15 +62,17 @@ export const cartEnv = z
   })
   .superRefine((env, ctx) => {
     refuseDevelopmentKeys(env, ctx, ['SESSION_TOKEN_SECRET', 'AUTH_JWT_SECRET']);
+    refuseUnsafeSessionTokenKeys(env, ctx);
     refuseIncompleteKafkaClient(env, ctx);
     requireOneAccessTokenKeySource(env, ctx);
   })
   .transform((env) => ({
     port: env.CART_PORT,
+    metricsPort: env.METRICS_PORT,
     databaseUrl: env.CART_DATABASE_URL,
     kafkaBrokers: env.KAFKA_BROKERS,
     kafkaSecurity: kafkaClientSecurityOf(env),
-    sessionTokenSecret: env.SESSION_TOKEN_SECRET,
+    sessionTokenKeys: sessionTokenKeysOf(env),
     accessTokenKeys: accessTokenKeysOf(env),
     accessTokens: accessTokenPolicyOf(env),
     logLevel: env.LOG_LEVEL,

@@ -93,7 +93,8 @@ import { GetCartHttpController } from './queries/get-cart/get-cart.http.controll
     {
       provide: SessionTokenCodec,
       inject: [cartConfig.KEY],
-      useFactory: (config: CartConfig) => new SessionTokenCodec(config.sessionTokenSecret),
+      useFactory: (config: CartConfig) =>
+        new SessionTokenCodec(config.sessionTokenKeys.secret, config.sessionTokenKeys),
     },
     {
       provide: OUTBOX_RELAY,

@@ -4,7 +4,14 @@ import { Logger } from '@nestjs/common';
 import { cartEventTopics } from '@converge/contracts';
 import { backoffDelayMs, delay } from '@converge/backoff';
 import { EVENT_BROKER, type EventBroker } from '@converge/kafka';
-import { closeOnSignal, createHttpApp, InvalidConfigError, runService, stopService } from '@converge/platform';
+import {
+  closeOnSignal,
+  createHttpApp,
+  InvalidConfigError,
+  runService,
+  stopService,
+  MetricsPort,
+} from '@converge/platform';
 import { cartConfig } from './cart.config';
 import { CartModule } from './cart.module';
 
@@ -18,6 +25,8 @@ async function bootstrap(): Promise<void> {
   });
   const logger = new Logger('Cart');
   closeOnSignal(app, logger, config.shutdownDrainMs, config.http.shutdownDeadlineMs);
+  // Before the main port, so a clash stops the start rather than leaving metrics unserved.
+  if (config.metricsPort !== undefined) await app.get(MetricsPort).listen(config.metricsPort);
   await app.listen(config.port, '0.0.0.0');
   // Writes do not need Kafka (they land in the outbox), so the topic is made without blocking them.
   // Only refused credentials stop the service: no wait would make them good.

@@ -26,4 +26,25 @@ describe('the studio configuration', () => {
     expect(studioEnv.parse(env).cartQueryUrls).toEqual(['http://q1:3001', 'http://q2:3001']);
     expect(problems({ ...env, CART_QUERY_URLS: 'http://q1:3001,not a url' })).toEqual(['CART_QUERY_URLS.1']);
   });
+
+  it("scrapes the services' /metrics at their own URLs, unless told where else", () => {
+    const env = { STUDIO_ACCESS_TOKEN: 'a.b.c', CART_URL: 'http://cart:3000/', CART_QUERY_URLS: 'http://q1:3001' };
+    expect(studioEnv.parse(env)).toMatchObject({
+      cartMetricsUrl: 'http://cart:3000',
+      cartQueryMetricsUrls: ['http://q1:3001'],
+    });
+    const moved = {
+      ...env,
+      CART_METRICS_URL: 'http://cart:9464/',
+      CART_QUERY_METRICS_URLS: 'http://q1:9464, http://q2:9464',
+    };
+    expect(studioEnv.parse(moved)).toMatchObject({
+      cartMetricsUrl: 'http://cart:9464',
+      cartQueryMetricsUrls: ['http://q1:9464', 'http://q2:9464'],
+    });
+    expect(studioEnv.parse({ ...env, CART_METRICS_URL: '', CART_QUERY_METRICS_URLS: '' }).cartMetricsUrl).toBe(
+      'http://cart:3000',
+    );
+    expect(problems({ ...env, CART_METRICS_URL: 'not a url' })).toEqual(['CART_METRICS_URL']);
+  });
 });

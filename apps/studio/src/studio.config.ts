@@ -12,6 +12,7 @@ import {
   kafkaClientSecurityOf,
   refuseIncompleteKafkaClient,
   logLevelVar,
+  metricsPortVar,
   parseEnv,
   portVar,
   shutdownDrainMsVar,
@@ -32,10 +33,14 @@ const unsetWhenEmpty = <T extends z.ZodTypeAny>(schema: T) =>
 export const studioEnv = z
   .object({
     STUDIO_PORT: portVar(3002),
+    METRICS_PORT: metricsPortVar,
     ...tracingVars('studio'),
     CART_URL: z.string().url().default('http://127.0.0.1:3000'),
     /** Every Cart-Query instance: each is paused, delayed and watched on its own. */
     CART_QUERY_URLS: urlList.default('http://127.0.0.1:3001'),
+    /** Where the services' /metrics are, when they serve them on a METRICS_PORT: base URLs, as the above. */
+    CART_METRICS_URL: unsetWhenEmpty(z.string().url().optional()),
+    CART_QUERY_METRICS_URLS: unsetWhenEmpty(urlList.optional()),
     KAFKA_BROKERS: kafkaBrokersVar,
     ...kafkaClientVars,
     CART_EVENTS_TOPIC: topicVar(CART_EVENTS_TOPIC),
@@ -71,8 +76,11 @@ export const studioEnv = z
   })
   .transform((env) => ({
     port: env.STUDIO_PORT,
+    metricsPort: env.METRICS_PORT,
     cartUrl: env.CART_URL.replace(/\/+$/, ''),
     cartQueryUrls: env.CART_QUERY_URLS,
+    cartMetricsUrl: (env.CART_METRICS_URL ?? env.CART_URL).replace(/\/+$/, ''),
+    cartQueryMetricsUrls: env.CART_QUERY_METRICS_URLS ?? env.CART_QUERY_URLS,
     kafkaBrokers: env.KAFKA_BROKERS,
     kafkaSecurity: kafkaClientSecurityOf(env),
     eventsTopic: env.CART_EVENTS_TOPIC,

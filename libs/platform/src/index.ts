@@ -1,5 +1,6 @@
 export * from './config/env-config';
 export * from './config/access-token-keys-config';
+export * from './config/session-token-keys-config';
 export * from './config/http-server-config';
 export * from './config/development-keys';
 export * from './config/kafka-client-config';
@@ -21,6 +22,7 @@ export * from './http/json-body';
 export * from './http/run-service';
 export * from './metrics/metrics.module';
 export * from './metrics/metrics-registry';
+export * from './metrics/metrics-port';
 export * from './metrics/scrape-source';
 export * from './metrics/http-metrics';
 export * from './metrics/metrics.http.controller';

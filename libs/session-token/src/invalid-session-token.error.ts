@@ -7,7 +7,9 @@ export type InvalidSessionTokenReason =
   | 'bad-length'
   | 'unsupported-format'
   | 'too-many-carts'
-  | 'duplicate-cart';
+  | 'duplicate-cart'
+  | 'unknown-key'
+  | 'expired-key';
 
 const DESCRIPTIONS: Readonly<Record<InvalidSessionTokenReason, string>> = {
   'too-long': 'it is longer than allowed',
@@ -17,6 +19,8 @@ const DESCRIPTIONS: Readonly<Record<InvalidSessionTokenReason, string>> = {
   'unsupported-format': 'its format version is not supported',
   'too-many-carts': 'it names too many carts',
   'duplicate-cart': 'it names the same cart twice',
+  'unknown-key': 'it names a signing key this service does not hold',
+  'expired-key': 'its signing key was retired',
 };
 
 /** Messages are fixed per reason so nothing from the input or the secret can leak into a response. */

@@ -213,7 +213,7 @@ describe('SessionTokenCodec', () => {
       expectRejected(signed(payload), 'bad-length');
     });
 
-    it.each([0, 2, 255])('an unknown format byte %p', (format) => {
+    it.each([0, 3, 255])('an unknown format byte %p', (format) => {
       expectRejected(signed(payloadOf(1, format)), 'unsupported-format');
     });
 

@@ -41,6 +41,15 @@ export class ServiceEndpoints {
     return this.config.cartQueryUrls;
   }
 
+  /** Where Cart's /metrics is: its own URL unless it serves them on a port of their own. */
+  get cartMetricsUrl(): string {
+    return this.config.cartMetricsUrl;
+  }
+
+  get queryMetricsUrls(): readonly string[] {
+    return this.config.cartQueryMetricsUrls;
+  }
+
   /** The studio's own: its carts, and the operations. */
   authorization(): string {
     return this.identity.authorization();

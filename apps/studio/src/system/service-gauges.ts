@@ -45,8 +45,8 @@ export class ServiceGauges implements OnApplicationBootstrap, OnApplicationShutd
 
   private async read(): Promise<void> {
     const [cart, query] = await Promise.all([
-      this.scrape(this.endpoints.cartUrl),
-      this.firstAnswer(this.endpoints.queryUrls),
+      this.scrape(this.endpoints.cartMetricsUrl),
+      this.firstAnswer(this.endpoints.queryMetricsUrls),
     ]);
     const backlog = cart && samplesOf(cart, 'converge_outbox_backlog')[0]?.value;
     const lag = (query ? samplesOf(query, 'converge_consumer_lag') : [])
