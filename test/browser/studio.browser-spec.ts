@@ -57,14 +57,14 @@ describe('the studio page, in real Chromium', () => {
     const created = await outsider.createCart();
     await outsider.addItem(created.body.id, 'plum', 3, created.token);
     const journey = row(page, created.body.id, 1);
-    await journey.getByText(/visible \+\d+ ms/).waitFor({ timeout: 5000 });
+    await journey.getByText(/visible \+\d+ ms/).waitFor({ timeout: 15_000 });
     expect(await journey.locator('.cart').textContent()).toBe(created.body.id);
     expect(await journey.locator('.hops').textContent()).toMatch(
       /committed [\d:.]+ · published \+\d+ ms · applied \+\d+ ms · visible \+\d+ ms/,
     );
     expect(await journey.locator('.seg.relay, .seg.consume, .seg.read').count()).toBe(3);
     // The sync indicator: the read model's watermark age, which the relay keeps fresh even when idle.
-    await page.locator('#watermark-age', { hasText: /^\d+(\.\d)? m?s ago$/ }).waitFor({ timeout: 5000 });
+    await page.locator('#watermark-age', { hasText: /^\d+(\.\d)? m?s ago$/ }).waitFor({ timeout: 15_000 });
     await page.screenshot({ path: join(SCREENSHOTS_DIR, 'studio-journey.png') });
     expect(errors).toEqual([]);
   });
@@ -111,7 +111,7 @@ describe('the studio page, in real Chromium', () => {
       const created = await outsider.createCart();
       await outsider.addItem(created.body.id, 'fig', 1, created.token);
       const hops = row(page, created.body.id, 1).locator('.hops');
-      await hops.getByText(/applied \+\d+ ms/).waitFor({ timeout: 5000 });
+      await hops.getByText(/applied \+\d+ ms/).waitFor({ timeout: 15_000 });
       const applied = Number(/applied \+(\d+) ms/.exec((await hops.textContent()) ?? '')?.[1]);
       // Each batch waits at least the minimum after it was fetched, which is after it was published.
       expect(applied).toBeGreaterThanOrEqual(300);

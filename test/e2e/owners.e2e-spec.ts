@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { AccessTokenIssuer } from '@converge/access-token';
 import { CartWriteDatabase } from '../cart/cart-write-database';
 import { rawRequest } from '../hostile/raw-http';
@@ -151,19 +152,20 @@ describe('owners and access: Authorization: Bearer <JWT> on both services', () =
     expect(aliceReads.map((answer) => answer.status)).toEqual([404, 404]);
   });
 
-  it('accepts the token `npm run token` prints, for the owner it names', () => {
-    const printed = execFileSync('npm', ['run', '--silent', 'token', '--', 'carol', '--ttl', '60'], {
+  it('accepts the token `npm run token` prints, for the owner it names', async () => {
+    // Not execFileSync: a blocked event loop misses the server closing an idle keep-alive socket,
+    // and the next request would be sent down it.
+    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'token', '--', 'carol', '--ttl', '60'], {
       cwd: join(__dirname, '..', '..'),
       env: { ...process.env, AUTH_JWT_SECRET: TEST_AUTH_SECRET },
       encoding: 'utf8',
-    }).trim();
-    return new CartClient(alice.write, `Bearer ${printed}`).createCart().then(async (created) => {
-      expect(created.status).toBe(201);
-      expect((await database.committed(created.body.id)).outbox[0].payload).toMatchObject({
-        payload: { owner: 'carol' },
-      });
     });
-  }, 30_000);
+    const created = await new CartClient(alice.write, `Bearer ${stdout.trim()}`).createCart();
+    expect(created.status).toBe(201);
+    expect((await database.committed(created.body.id)).outbox[0].payload).toMatchObject({
+      payload: { owner: 'carol' },
+    });
+  }, 60_000);
 
   it('keeps health, readiness and metrics open, and never writes a secret or a token to the logs', async () => {
     for (const service of [...stack.cart, ...stack.query]) {
