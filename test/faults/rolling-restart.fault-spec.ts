@@ -152,6 +152,12 @@ describe('fault: rolling restart of both services with SIGTERM under load', () =
     );
 
     await run.finish();
+    // The relays stop first: an idle one writes a watermark every second, which would land after
+    // the consumers stopped. Then the consumers catch up with the last record before they stop.
+    await Promise.all(stack.cart.filter((service) => !service.exited).map((s) => s.stop()));
+    await run.until('the group has consumed every record', async () =>
+      (await broker.consumerLag(stack.groupId, stack.topic)).every((partition) => partition.lag === 0),
+    );
     // The replacements stop too, so that every Cart-Query's whole tally is in its log.
     const lastExits = await Promise.all(stack.query.filter((service) => !service.exited).map((s) => s.stop()));
     const consumed = stack.query.map(consumedBy);
