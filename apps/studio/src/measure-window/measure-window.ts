@@ -5,7 +5,7 @@ import { StudioCarts } from '../carts/studio-carts';
 import { StudioSessions } from '../carts/studio-sessions';
 import { ServiceOperations } from '../operate-services/service-operations';
 import { ServiceEndpoints } from '../services/service-endpoints';
-import { type WindowCurve, WindowExperiment, type WindowProbe } from './window-experiment';
+import { type WindowCurve, WindowExperiment, type WindowProbe, type WindowRound } from './window-experiment';
 
 export interface DelaySetting {
   minMs: number;
@@ -30,9 +30,9 @@ export class ExperimentFailedError extends AppError {
 }
 
 /**
- * Runs the window experiment under each delay setting in turn, on a cart of its own, on every
- * Cart-Query instance at once; puts back the delay each instance had. One run at a time: two
- * would measure each other.
+ * Runs the window experiment under each delay setting, alternating round by round, on a cart of
+ * its own, on every Cart-Query instance at once; puts back the delay each instance had. One run at
+ * a time: two would measure each other.
  */
 @Injectable()
 export class MeasureWindow {
@@ -50,13 +50,17 @@ export class MeasureWindow {
     this.running = true;
     const before = await this.operations.state();
     try {
-      const probe = await this.probeOnNewCart();
-      const measured: WindowMeasurement[] = [];
-      for (const setting of settings) {
-        await this.apply(setting);
-        measured.push({ setting, curve: await new WindowExperiment(probe).run(rounds) });
+      const experiment = new WindowExperiment(await this.probeOnNewCart());
+      const measured = settings.map(() => [] as WindowRound[]);
+      // Round by round through the settings, not one setting after another: a machine that slows
+      // down half-way through then weighs on every setting alike, not on the last one alone.
+      for (let round = 0; round < rounds; round++) {
+        for (const [i, setting] of settings.entries()) {
+          await this.apply(setting);
+          measured[i].push(await experiment.round());
+        }
       }
-      return measured;
+      return settings.map((setting, i) => ({ setting, curve: experiment.curve(measured[i]) }));
     } finally {
       const previous = before.find((instance) => instance.replicationDelay)?.replicationDelay ?? { minMs: 0, maxMs: 0 };
       await this.operations.setReplicationDelay(previous.minMs, previous.maxMs).catch(() => undefined);

@@ -22,6 +22,12 @@ export interface WindowCurve {
   tokenWaitMs: { p50?: number; p99?: number; max?: number; failed: number };
 }
 
+/** One write's reads: stale or not at each offset, and how long its token read waited (undefined: it failed). */
+export interface WindowRound {
+  staleAt: boolean[];
+  tokenWait?: number;
+}
+
 /**
  * The lessons' question, "how long is your inconsistency window?", answered by measuring: write,
  * then read without a token at fixed offsets after the acknowledgement, many times over, and
@@ -34,24 +40,13 @@ export class WindowExperiment {
   ) {}
 
   async run(rounds: number): Promise<WindowCurve> {
-    const stale = this.offsetsMs.map(() => 0);
-    const waits: number[] = [];
-    let failed = 0;
-    for (let round = 0; round < rounds; round++) {
-      const { staleAt, tokenWait } = await this.round();
-      staleAt.forEach((isStale, i) => (stale[i] += isStale ? 1 : 0));
-      if (tokenWait === undefined) failed += 1;
-      else waits.push(tokenWait);
-    }
-    return {
-      offsetsMs: [...this.offsetsMs],
-      staleShare: stale.map((count) => count / rounds),
-      readsPerOffset: rounds,
-      tokenWaitMs: { ...percentiles(waits), failed },
-    };
+    const measured: WindowRound[] = [];
+    for (let round = 0; round < rounds; round++) measured.push(await this.round());
+    return this.curve(measured);
   }
 
-  private async round(): Promise<{ staleAt: boolean[]; tokenWait?: number }> {
+  /** One write, read at every offset after its acknowledgement, and once with its token. */
+  async round(): Promise<WindowRound> {
     const version = await this.probe.write();
     const acknowledged = Date.now();
     const token = this.probe.readWithToken();
@@ -63,6 +58,17 @@ export class WindowExperiment {
       }),
     );
     return { staleAt, tokenWait: await token };
+  }
+
+  curve(rounds: readonly WindowRound[]): WindowCurve {
+    const stale = this.offsetsMs.map((_, i) => rounds.filter((round) => round.staleAt[i]).length);
+    const waits = rounds.flatMap((round) => (round.tokenWait === undefined ? [] : [round.tokenWait]));
+    return {
+      offsetsMs: [...this.offsetsMs],
+      staleShare: stale.map((count) => count / rounds.length),
+      readsPerOffset: rounds.length,
+      tokenWaitMs: { ...percentiles(waits), failed: rounds.length - waits.length },
+    };
   }
 }
 
