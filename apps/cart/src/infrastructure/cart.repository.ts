@@ -16,6 +16,12 @@ interface CartRow {
   updated_at: Date;
 }
 
+/** The locked row, and what the statement's snapshot held of the cart before any wait for the lock. */
+interface LockedCartRow extends CartRow {
+  snapshot_version: number | null;
+  lines: CartLine[];
+}
+
 /** A cart without lines still yields one row from the outer join, with nulls. */
 interface NullableLine {
   sku: string | null;
@@ -98,23 +104,32 @@ export class CartRepository {
   }
 
   /**
-   * Locks first, then reads the lines in a statement of their own: under READ COMMITTED that
-   * second statement sees everything the previous lock holder committed. A single locking join
-   * would re-check only the locked row after the wait and could return stale lines.
+   * Locks the cart and reads its lines in one round trip where it can. Under READ COMMITTED a
+   * statement that waited for the lock gets the locked row as last committed, but its subqueries
+   * still read the snapshot taken before the wait, so they could return stale lines. The snapshot's
+   * version tells: every change to the lines changes the version in the same statement, so lines
+   * read at the version locked are the lines of the row locked. Only after a wait on a cart changed
+   * meanwhile are the lines read again, in a statement of their own that sees that commit.
    */
   async lockForUpdate(client: PoolClient, cartId: string): Promise<Cart | undefined> {
-    const { rows } = await client.query<CartRow>({
-      name: 'cart-lock',
-      text: 'SELECT id, owner, version, updated_at FROM carts WHERE id = $1 FOR UPDATE',
+    const { rows } = await client.query<LockedCartRow>({
+      name: 'cart-lock-read',
+      text: `SELECT c.id, c.owner, c.version, c.updated_at,
+                    (SELECT s.version FROM carts s WHERE s.id = $1) AS snapshot_version,
+                    (SELECT coalesce(json_agg(json_build_object('sku', i.sku, 'quantity', i.quantity)), '[]'::json)
+                       FROM cart_items i WHERE i.cart_id = $1) AS lines
+               FROM carts c WHERE c.id = $1 FOR UPDATE OF c`,
       values: [cartId],
     });
-    if (rows[0] === undefined) return undefined;
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    if (row.snapshot_version === row.version) return restore(row, row.lines);
     const lines = await client.query<CartLine>({
       name: 'cart-lines',
       text: 'SELECT sku, quantity FROM cart_items WHERE cart_id = $1',
       values: [cartId],
     });
-    return restore(rows[0], lines.rows);
+    return restore(row, lines.rows);
   }
 
   /**
