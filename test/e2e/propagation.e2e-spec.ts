@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { KafkajsEventBroker } from '@converge/kafka';
-import { DEFAULT_OUTBOX_LOCK_KEY } from '@converge/outbox';
+import { DEFAULT_OUTBOX_LOCK_KEY, OUTBOX_NOTIFY_CHANNEL } from '@converge/outbox';
 import { CartClient, type CartBody } from '../support/cart-client';
 import { eventually } from '../support/eventually';
 import { TestStack } from '../support/stack';
@@ -127,6 +127,32 @@ describe('a write propagates from Cart to Cart-Query', () => {
         expect((await read.getCart(ids[0])).body.items.reduce((n, line) => n + line.quantity, 0)).toBe(10);
       } finally {
         await watcher.disconnect();
+      }
+    });
+
+    it("NOTIFY only from a standby's writes: the leader's own relay is woken in-process", async () => {
+      const [leader] = await leaders();
+      const leading = stack.cart.find((service) => leader === `cart-outbox-relay-${service.pid}`);
+      const standby = stack.cart.find((service) => service !== leading);
+      if (!leading || !standby) throw new Error(`no leader among the Cart instances (${leader})`);
+      const listener = new Client({ connectionString: stack.cartDb.url });
+      await listener.connect();
+      try {
+        let notified = 0;
+        listener.on('notification', (message) => {
+          if (message.channel === OUTBOX_NOTIFY_CHANNEL) notified++;
+        });
+        await listener.query(`LISTEN ${OUTBOX_NOTIFY_CHANNEL}`);
+        const [viaLeader, viaStandby] = [new CartClient(leading.url), new CartClient(standby.url)];
+        const created = await viaLeader.createCart();
+        expect((await viaLeader.addItem(created.body.id, 'apple', 1)).status).toBe(200);
+        expect((await viaStandby.addItem(created.body.id, 'pear', 1)).status).toBe(200);
+        // Notifications arrive in commit order: had the leader's writes sent one, it would come first.
+        await eventually(async () => expect(notified).toBeGreaterThanOrEqual(1));
+        expect(notified).toBe(1);
+        await converged(viaLeader, new CartClient(stack.query[0].url), [created.body.id]);
+      } finally {
+        await listener.end();
       }
     });
 

@@ -43,5 +43,10 @@ export interface OutboxWakeUp {
   wake(): void;
 }
 
+/** What the statement writing outbox rows asks the relay: whether its commit must also NOTIFY. */
+export interface OutboxCommitSignal {
+  readonly commitsMustNotify: boolean;
+}
+
 /** Nest injection token for the service's OutboxRelay. */
 export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');

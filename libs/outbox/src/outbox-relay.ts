@@ -7,7 +7,7 @@ import { describeIds, groupByTopic, oldestCreatedAt, OutboxRow, type TopicBatch 
 import { describeFailure } from './outbox-failure';
 import { OUTBOX_NOTIFY_CHANNEL, RELAY_EPOCH_HEADER } from './outbox-message';
 import { AdvisoryLeadership, type LeadershipTerm } from './outbox-relay.leadership';
-import type { OutboxRelayOptions, OutboxWakeUp } from './outbox-relay.options';
+import type { OutboxCommitSignal, OutboxRelayOptions, OutboxWakeUp } from './outbox-relay.options';
 import { OutboxTable } from './outbox-table';
 import { pause, WakeUpLatch } from './wake-up-latch';
 import { WatermarkSchedule } from './watermark-schedule';
@@ -51,7 +51,7 @@ class TermLostError extends Error {
  * publishes those rows again; consumers deduplicate.
  */
 export class OutboxRelay
-  implements OutboxWakeUp, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+  implements OutboxWakeUp, OutboxCommitSignal, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private readonly table: OutboxTable;
   private readonly leadership: AdvisoryLeadership;
@@ -109,6 +109,17 @@ export class OutboxRelay
   /** A writer's nudge after its commit. Poll mode ignores it: it is the baseline without nudges. */
   wake(): void {
     if (this.options.mode === 'notify') this.wakeUps.ring();
+  }
+
+  /**
+   * Whether a writer's commit must NOTIFY: only a relay in another process can need it, since this
+   * one is woken in-process, and only the leader LISTENs. So while this instance leads, a NOTIFY
+   * would reach nobody else, and each costs a commit-time lock and a message to deliver. A term
+   * lost between this answer and the commit leaves that row to the next leader's first scan or its
+   * fallback poll: later, never lost.
+   */
+  get commitsMustNotify(): boolean {
+    return this.options.mode === 'notify' && !this.leading;
   }
 
   /** Registers a listener (metrics); returns its removal. */

@@ -1,10 +1,16 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { bucketOf } from '@converge/anti-entropy';
 import { cartDigest, childTraceparent, digestToBigint, TRACEPARENT_HEADER } from '@converge/contracts';
-import { OUTBOX_NOTIFY_SQL, outboxInsert, type OutboxInsert } from '@converge/outbox';
+import {
+  OUTBOX_NOTIFY_SQL,
+  OUTBOX_RELAY,
+  type OutboxCommitSignal,
+  outboxInsert,
+  type OutboxInsert,
+} from '@converge/outbox';
 import { inSpan, SpanKind, traceparentOf } from '@converge/tracing';
 import { cartConfig, type CartConfig } from '../cart.config';
 import { Cart, type CartChange, type CartLine } from '../domain/cart';
@@ -43,6 +49,7 @@ export class CartRepository {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(cartConfig.KEY) private readonly config: CartConfig,
+    @Optional() @Inject(OUTBOX_RELAY) private readonly relay?: OutboxCommitSignal,
   ) {}
 
   /**
@@ -224,9 +231,12 @@ export class CartRepository {
     return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 
-  /** In poll mode no relay listens, so a NOTIFY would only add its commit-time lock. */
+  /**
+   * In poll mode no relay listens, and while this process's relay leads it is woken in-process:
+   * then a NOTIFY would only add its commit-time lock and a message nobody needs.
+   */
   private get notify(): boolean {
-    return this.config.outbox.mode === 'notify';
+    return this.relay?.commitsMustNotify ?? this.config.outbox.mode === 'notify';
   }
 
   private get notifySql(): string {
