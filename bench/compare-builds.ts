@@ -39,6 +39,8 @@ interface Figures {
   p50: number;
   p99: number;
   rssMb: number;
+  /** CPU per acknowledged write, all processes of the step together (Cart, Cart-Query, PostgreSQL, Kafka): µs. */
+  cpuPerWriteUs: number;
 }
 
 const figuresOf = (step: StepResult): Figures => ({
@@ -46,6 +48,11 @@ const figuresOf = (step: StepResult): Figures => ({
   p50: step.propagationMs.p50 ?? NaN,
   p99: step.propagationMs.p99 ?? NaN,
   rssMb: Math.max(step.usage.cart.peakRssMb, step.usage['cart-query'].peakRssMb),
+  cpuPerWriteUs: Math.round(
+    (['cart', 'cart-query', 'postgres', 'kafka'].reduce((sum, name) => sum + (step.usage[name]?.cpuPercent ?? 0), 0) *
+      1e4) /
+      step.load.achievedRate,
+  ),
 });
 
 const medians = (all: Figures[]): Figures => ({
@@ -69,10 +76,16 @@ const medians = (all: Figures[]): Figures => ({
       all.map((f) => f.rssMb),
       50,
     ) ?? NaN,
+  cpuPerWriteUs:
+    percentile(
+      all.map((f) => f.cpuPerWriteUs),
+      50,
+    ) ?? NaN,
 });
 
 const describe = (f: Figures) =>
-  `${f.writes} writes/s, propagation p50 ${f.p50.toFixed(1)} / p99 ${f.p99.toFixed(1)} ms, peak RSS ${f.rssMb} MB`;
+  `${f.writes} writes/s, propagation p50 ${f.p50.toFixed(1)} / p99 ${f.p99.toFixed(1)} ms, peak RSS ${f.rssMb} MB, ` +
+  `${f.cpuPerWriteUs} µs CPU per write`;
 
 async function main(): Promise<void> {
   const revision = process.argv[2] ?? 'HEAD~1';
@@ -111,7 +124,8 @@ async function main(): Promise<void> {
   if (sink) say(`this tree exported its spans in ${sink.exports} requests`);
   say(`\nmedians at ${rate}: this tree ${describe(mine)}; ${revision} ${describe(theirs)}`);
   say(
-    `ratios this tree ÷ ${revision}: writes/s ${(mine.writes / theirs.writes).toFixed(3)}, propagation p50 ${(mine.p50 / theirs.p50).toFixed(2)}, p99 ${(mine.p99 / theirs.p99).toFixed(2)}`,
+    `ratios this tree ÷ ${revision}: writes/s ${(mine.writes / theirs.writes).toFixed(3)}, propagation p50 ${(mine.p50 / theirs.p50).toFixed(2)}, p99 ${(mine.p99 / theirs.p99).toFixed(2)}, ` +
+      `CPU per write ${(mine.cpuPerWriteUs / theirs.cpuPerWriteUs).toFixed(2)}`,
   );
 }
 
