@@ -20,6 +20,10 @@ export interface CatchUpResult {
 
 const EVENTS_PER_CART = 50;
 
+/** BENCH_NODE_ARGS (e.g. --cpu-prof) reach the publishing Cart's node, as they reach a step's services. */
+const profiling = (): Record<string, string> =>
+  process.env.BENCH_NODE_ARGS ? { NODE_ARGS: process.env.BENCH_NODE_ARGS } : {};
+
 /** Whole carts' histories: a created event then added items, in version order. */
 function histories(events: number) {
   const carts = Array.from({ length: Math.ceil(events / EVENTS_PER_CART) }, () => new CartEventStream());
@@ -111,7 +115,7 @@ export async function runPipelineCatchUp(mode: Mode, events: number): Promise<Ca
     await bench.debezium?.pause();
     const written = await fillOutbox(bench.stack.cartDb.url, bench.stack.topic, events);
     if (bench.debezium) await bench.debezium.resume();
-    else await bench.stack.startCart(undefined, { OUTBOX_RELAY_MODE: relayMode });
+    else await bench.stack.startCart(undefined, { OUTBOX_RELAY_MODE: relayMode, ...profiling() });
     const drained = result(mode, 'pipeline', written, await allApplied(bench, written));
     if (bench.debezium) return drained;
     const publishMs = await count(
