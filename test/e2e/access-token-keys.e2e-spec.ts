@@ -30,12 +30,15 @@ describe('a service given the issuer’s public keys (AUTH_JWKS_URL) and no secr
   const first = generateSigningKeyPair('ec', 'first');
   const second = generateSigningKeyPair('rsa', 'second');
   let published: JsonWebKey[] = [first.publicJwk];
+  let jwksStatus = 200;
   let jwksServer: Server;
   let db: TestDatabase;
   let cart: ServiceProcess;
 
   beforeAll(async () => {
-    jwksServer = createServer((_, response) => response.end(JSON.stringify({ keys: published })));
+    jwksServer = createServer((_, response) =>
+      response.writeHead(jwksStatus, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys: published })),
+    );
     await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
     db = await createTestDatabase('cart');
     cart = await ServiceProcess.start('cart', {
@@ -80,5 +83,24 @@ describe('a service given the issuer’s public keys (AUTH_JWKS_URL) and no secr
       'ACCESS_TOKEN_KEY_UNKNOWN',
     ]);
     expect(refused.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
+
+  it('answers a kid it lacks with a retriable 503 while the key set cannot be fetched, and keeps the keys it has', async () => {
+    const stranger = as(new AccessTokenIssuer(generateSigningKeyPair('ec', 'unseen').privateJwk).issue('alice'));
+    const known = as(new AccessTokenIssuer(first.privateJwk).issue('alice'));
+    const codeOf = async (client: CartClient) => {
+      const answer = await client.createCart();
+      return [answer.status, (answer.body as unknown as { code?: string }).code];
+    };
+    jwksStatus = 503;
+    try {
+      // Once AUTH_JWKS_MIN_REFRESH_MS has passed since the last fetch, the next unknown kid fetches, and fails.
+      await eventually(async () => expect(await codeOf(stranger)).toEqual([503, 'ACCESS_TOKEN_KEYS_UNAVAILABLE']));
+      expect((await stranger.createCart()).headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+      expect((await known.createCart()).status).toBe(201);
+    } finally {
+      jwksStatus = 200;
+    }
+    await eventually(async () => expect(await codeOf(stranger)).toEqual([401, 'ACCESS_TOKEN_KEY_UNKNOWN']));
   });
 });

@@ -37,6 +37,22 @@ export class AccessTokenError extends AppError {
   }
 }
 
+/**
+ * A token names a key this service does not hold, and the key set it would look in cannot be
+ * fetched: the key may well exist (rotated in at the provider), so the answer is "try again", not
+ * "your token is bad".
+ */
+export class AccessTokenKeysUnavailableError extends AppError {
+  readonly code = 'ACCESS_TOKEN_KEYS_UNAVAILABLE';
+  readonly kind: ErrorKind = 'unavailable';
+  readonly retriable = true;
+
+  /** The reason is logged where the fetch failed; an unauthenticated caller is told no more than this. */
+  constructor(override readonly retryAfterSeconds: number) {
+    super('The keys that sign access tokens cannot be fetched now; try again later');
+  }
+}
+
 /** A valid caller without the scope a route requires: they are known, just not allowed. */
 export class InsufficientScopeError extends AppError {
   readonly code = 'INSUFFICIENT_SCOPE';

@@ -15,6 +15,8 @@ export interface AccessTokenKeys {
   keyFor(kid: string | undefined): VerificationKey | undefined;
   /** Loads the set again if it can change; resolves whether it did. */
   refresh(): Promise<boolean>;
+  /** For a set fetched from elsewhere: when to try again, while its last fetch failed; else undefined. */
+  unavailable?(): { retryAfterSeconds: number } | undefined;
 }
 
 /** One HS256 secret, for tokens without a `kid`: development, and the tests. */

@@ -1,5 +1,5 @@
 import { TokenExpiredError, verify } from 'jsonwebtoken';
-import { AccessTokenError } from './access-token.errors';
+import { AccessTokenError, AccessTokenKeysUnavailableError } from './access-token.errors';
 import { type AccessTokenKeys, SecretAccessTokenKey, type VerificationKey } from './access-token.keys';
 import { ownerSchema, type Principal } from './principal';
 
@@ -53,8 +53,10 @@ export class AccessTokenVerifier {
       return this.verify(authorization);
     } catch (error) {
       if (!(error instanceof AccessTokenError) || error.problem !== 'unknown-key') throw error;
-      if (!(await this.keys.refresh())) throw error;
-      return this.verify(authorization);
+      if (await this.keys.refresh()) return this.verify(authorization);
+      const unavailable = this.keys.unavailable?.();
+      if (unavailable) throw new AccessTokenKeysUnavailableError(unavailable.retryAfterSeconds);
+      throw error;
     }
   }
 

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JsonWebKey } from 'node:crypto';
-import { AccessTokenError } from './access-token.errors';
+import { AppError } from '@converge/platform';
+import { AccessTokenKeysUnavailableError } from './access-token.errors';
 import { AccessTokenIssuer } from './access-token.issuer';
 import { generateSigningKeyPair as keyPair } from './signing-key-pair';
 import { AccessTokenVerifier } from './access-token.verifier';
@@ -29,7 +30,7 @@ describe('RemoteJsonWebKeySet', () => {
   const codeOf = (promise: Promise<unknown>) =>
     promise.then(
       () => 'accepted',
-      (error: unknown) => (error instanceof AccessTokenError ? error.code : Promise.reject(error)),
+      (error: unknown) => (error instanceof AppError ? error.code : Promise.reject(error)),
     );
 
   it('fetches on the first token, and again when a token names a kid rotated in since', async () => {
@@ -54,7 +55,7 @@ describe('RemoteJsonWebKeySet', () => {
     expect(keys.fetches).toBe(1);
   });
 
-  it('keeps the keys it has when a fetch fails', async () => {
+  it('keeps the keys it has when a fetch fails, and calls a kid it lacks unavailable, not unknown, until one succeeds', async () => {
     published = [first.publicJwk];
     const failures: string[] = [];
     const keys = new RemoteJsonWebKeySet(url, { minRefreshIntervalMs: 0, onRefreshFailed: (r) => failures.push(r) });
@@ -62,11 +63,33 @@ describe('RemoteJsonWebKeySet', () => {
     await verifier.authenticate(bearer(first.privateJwk));
     status = 503;
     try {
-      expect(await codeOf(verifier.authenticate(bearer(second.privateJwk)))).toBe('ACCESS_TOKEN_KEY_UNKNOWN');
+      // The provider may hold that key: the caller is told to come back, not that its token is bad.
+      const refused = await verifier.authenticate(bearer(second.privateJwk)).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(AccessTokenKeysUnavailableError);
+      expect(refused).toMatchObject({ code: 'ACCESS_TOKEN_KEYS_UNAVAILABLE', retriable: true, retryAfterSeconds: 1 });
       expect(await codeOf(verifier.authenticate(bearer(first.privateJwk)))).toBe('accepted');
       expect(failures).toEqual(['answered 503']);
     } finally {
       status = 200;
     }
+    // Reachable again, and the key really is not published: now it is unknown.
+    expect(await codeOf(verifier.authenticate(bearer(second.privateJwk)))).toBe('ACCESS_TOKEN_KEY_UNKNOWN');
+  });
+
+  it('holds "unavailable" through the interval after a failed fetch, and says when to come back', async () => {
+    published = [first.publicJwk];
+    const keys = new RemoteJsonWebKeySet(url, { minRefreshIntervalMs: 60_000 });
+    const verifier = new AccessTokenVerifier(keys);
+    status = 503;
+    try {
+      const refused = await verifier.authenticate(bearer(first.privateJwk)).catch((error: unknown) => error);
+      expect(refused).toMatchObject({ code: 'ACCESS_TOKEN_KEYS_UNAVAILABLE' });
+      expect((refused as AccessTokenKeysUnavailableError).retryAfterSeconds).toBeGreaterThan(50);
+    } finally {
+      status = 200;
+    }
+    // Within the interval no second fetch is made: still unavailable, whatever the provider now says.
+    expect(await codeOf(verifier.authenticate(bearer(first.privateJwk)))).toBe('ACCESS_TOKEN_KEYS_UNAVAILABLE');
+    expect(keys.fetches).toBe(1);
   });
 });

@@ -14,13 +14,15 @@ export interface RemoteJsonWebKeySetOptions {
 /**
  * A JWKS fetched from its URL, kept, and fetched again when a token names a kid it lacks (a key
  * rotated in), at most once per interval and one fetch at a time. A failed fetch keeps the keys
- * already known, so an unreachable provider stops no token signed with one of them.
+ * already known, so an unreachable provider stops no token signed with one of them; a token
+ * naming another key is then answered as unavailable (503), not as invalid.
  */
 export class RemoteJsonWebKeySet implements AccessTokenKeys {
   /** How many fetches were made: the tests hold the rate limit with it. */
   fetches = 0;
   private keys = new Map<string, VerificationKey>();
   private lastAttemptAt = -Infinity;
+  private lastFetchFailed = false;
   private inFlight?: Promise<boolean>;
   private readonly minIntervalMs: number;
 
@@ -33,6 +35,13 @@ export class RemoteJsonWebKeySet implements AccessTokenKeys {
 
   keyFor(kid: string | undefined): VerificationKey | undefined {
     return kid === undefined ? undefined : this.keys.get(kid);
+  }
+
+  /** Until a fetch succeeds again: a kid not held may be a key the provider has and we cannot see. */
+  unavailable(): { retryAfterSeconds: number } | undefined {
+    if (!this.lastFetchFailed) return undefined;
+    const waitMs = this.lastAttemptAt + this.minIntervalMs - Date.now();
+    return { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
   }
 
   refresh(): Promise<boolean> {
@@ -51,8 +60,10 @@ export class RemoteJsonWebKeySet implements AccessTokenKeys {
       const text = await response.text();
       if (text.length > MAX_JWKS_BYTES) throw new Error('is too large');
       this.keys = readJsonWebKeySet(text);
+      this.lastFetchFailed = false;
       return true;
     } catch (error) {
+      this.lastFetchFailed = true;
       this.options.onRefreshFailed?.(error instanceof Error ? error.message : String(error));
       return false;
     }
