@@ -38,3 +38,18 @@ describe('Cart-Query configuration of its session token keys', () => {
     });
   });
 });
+
+describe('Cart-Query configuration of its metrics port', () => {
+  const base = { SESSION_TOKEN_SECRET, AUTH_JWT_SECRET: 'x'.repeat(32) };
+
+  it('refuses a METRICS_PORT equal to CART_QUERY_PORT, naming both', () => {
+    expect(() => parseEnv(cartQueryEnv, { ...base, CART_QUERY_PORT: '3101', METRICS_PORT: '3101' })).toThrow(
+      /METRICS_PORT must differ from CART_QUERY_PORT \(3101\)/,
+    );
+  });
+
+  it('takes a port of its own, or none', () => {
+    expect(parseEnv(cartQueryEnv, { ...base, METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+    expect(parseEnv(cartQueryEnv, base).metricsPort).toBeUndefined();
+  });
+});

@@ -12,6 +12,7 @@ import {
   httpServerLimits,
   httpServerVars,
   metricsPortVar,
+  refuseMetricsPortClash,
   parseEnv,
   portVar,
   postgresUrlVar,
@@ -64,6 +65,7 @@ export const cartQueryEnv = z
     DEAD_LETTER_MAX_REDRIVES: z.coerce.number().int().min(0).max(100).default(3),
   })
   .superRefine((env, ctx) => {
+    refuseMetricsPortClash(env, ctx, 'CART_QUERY_PORT');
     refuseDevelopmentKeys(env, ctx, ['SESSION_TOKEN_SECRET', 'AUTH_JWT_SECRET']);
     refuseUnsafeSessionTokenKeys(env, ctx);
     refuseIncompleteKafkaClient(env, ctx);

@@ -12,6 +12,7 @@ import {
   httpServerLimits,
   httpServerVars,
   metricsPortVar,
+  refuseMetricsPortClash,
   parseEnv,
   portVar,
   postgresUrlVar,
@@ -61,6 +62,7 @@ export const cartEnv = z
     OWNER_WRITES_PER_SECOND: z.coerce.number().int().min(0).default(0),
   })
   .superRefine((env, ctx) => {
+    refuseMetricsPortClash(env, ctx, 'CART_PORT');
     refuseDevelopmentKeys(env, ctx, ['SESSION_TOKEN_SECRET', 'AUTH_JWT_SECRET']);
     refuseUnsafeSessionTokenKeys(env, ctx);
     refuseIncompleteKafkaClient(env, ctx);

@@ -13,6 +13,7 @@ import {
   refuseIncompleteKafkaClient,
   logLevelVar,
   metricsPortVar,
+  refuseMetricsPortClash,
   parseEnv,
   portVar,
   shutdownDrainMsVar,
@@ -56,6 +57,7 @@ export const studioEnv = z
     ...httpServerVars,
   })
   .superRefine((env, ctx) => {
+    refuseMetricsPortClash(env, ctx, 'STUDIO_PORT');
     refuseIncompleteKafkaClient(env, ctx);
     if (env.STUDIO_ACCESS_TOKEN === undefined && !(env.CONVERGE_ENV === 'development' && env.AUTH_JWT_SECRET)) {
       ctx.addIssue({

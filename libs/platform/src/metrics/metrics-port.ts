@@ -13,6 +13,21 @@ export const metricsPortVar = z.preprocess(
   z.coerce.number().int().min(1).max(65535).optional(),
 );
 
+/** Both servers cannot listen on one port: said at start, naming both variables, not as EADDRINUSE. */
+export function refuseMetricsPortClash(
+  env: { METRICS_PORT?: number } & Record<string, unknown>,
+  ctx: z.RefinementCtx,
+  portVariable: string,
+): void {
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env[portVariable]) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['METRICS_PORT'],
+      message: `must differ from ${portVariable} (${env.METRICS_PORT}), or be unset to serve /metrics there`,
+    });
+  }
+}
+
 const METRICS_PATH = '/metrics';
 
 /**
