@@ -81,8 +81,11 @@ describe('traces: one add-item is one trace, from the HTTP request to the read m
     expect(apply.links).toEqual([{ traceId: batch.traceId, spanId: batch.spanId }]);
 
     // The read with the session token waits in a span of its own request's trace.
-    const wait = one(receiver.spans, { name: 'session-token wait' });
-    const getCart = one(receiver.spans, { name: 'GET /carts/:cartId', service: 'cart-query' });
+    // Exported in Cart-Query's own batches, so not necessarily with the apply's.
+    const wait = await eventually(async () => one(receiver.spans, { name: 'session-token wait' }));
+    const getCart = await eventually(async () =>
+      one(receiver.spans, { name: 'GET /carts/:cartId', service: 'cart-query' }),
+    );
     expect(wait).toMatchObject({ traceId: getCart.traceId, parentSpanId: getCart.spanId });
   });
 
