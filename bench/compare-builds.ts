@@ -55,32 +55,14 @@ const figuresOf = (step: StepResult): Figures => ({
   ),
 });
 
+const median = (values: number[]): number => percentile(values, 50) ?? NaN;
+
 const medians = (all: Figures[]): Figures => ({
-  writes:
-    percentile(
-      all.map((f) => f.writes),
-      50,
-    ) ?? NaN,
-  p50:
-    percentile(
-      all.map((f) => f.p50),
-      50,
-    ) ?? NaN,
-  p99:
-    percentile(
-      all.map((f) => f.p99),
-      50,
-    ) ?? NaN,
-  rssMb:
-    percentile(
-      all.map((f) => f.rssMb),
-      50,
-    ) ?? NaN,
-  cpuPerWriteUs:
-    percentile(
-      all.map((f) => f.cpuPerWriteUs),
-      50,
-    ) ?? NaN,
+  writes: median(all.map((f) => f.writes)),
+  p50: median(all.map((f) => f.p50)),
+  p99: median(all.map((f) => f.p99)),
+  rssMb: median(all.map((f) => f.rssMb)),
+  cpuPerWriteUs: median(all.map((f) => f.cpuPerWriteUs)),
 });
 
 const describe = (f: Figures) =>
