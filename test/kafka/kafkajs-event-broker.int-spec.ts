@@ -1,4 +1,4 @@
-import { KafkajsEventBroker } from '@converge/kafka';
+import { type BatchHandler, KafkajsEventBroker } from '@converge/kafka';
 import { Cleanup } from '../support/cleanup';
 import { eventually } from '../support/eventually';
 import { testKafkaBrokers, uniqueName } from '../support/test-env';
@@ -44,6 +44,41 @@ describe('the kafkajs EventBroker on a real broker', () => {
 
     // Whoever gets the partition next starts after the batch, not at it again.
     expect(await broker.consumerLag(groupId, topic)).toEqual([{ partition: 0, lag: 0 }]);
+  });
+
+  it('commits the batch it was handling as a rebalance began, so no member handles it again', async () => {
+    const [first, second] = [newBroker(), newBroker()];
+    const topic = uniqueName('event-broker-rebalance');
+    const groupId = uniqueName('event-broker-rebalance-group');
+    await first.ensureTopics([{ name: topic, partitions: 1 }]);
+    const handled = new Map<string, number>();
+    let started!: () => void;
+    const handling = new Promise<void>((resolve) => (started = resolve));
+    let revoked!: () => void;
+    const sawRevocation = new Promise<void>((resolve) => (revoked = resolve));
+    const handleBatch: BatchHandler = async (batch, control) => {
+      for (const message of batch.messages) {
+        const value = message.value?.toString() ?? '';
+        handled.set(value, (handled.get(value) ?? 0) + 1);
+      }
+      if (handled.size > 1 || [...handled.values()].some((n) => n > 1)) return;
+      started();
+      // The work is still running when the coordinator announces the rebalance.
+      await eventually(async () => expect(control.isActive()).toBe(false), 30_000, 10);
+      revoked();
+    };
+    cleanup.add(await first.subscribe({ topic, groupId, handleBatch }), (s) => s.stop());
+    await first.publish(topic, [{ key: 'cart', value: 'event' }]);
+    await handling;
+
+    // A second member joins mid-batch; its join completes only once the first has rejoined.
+    const joined = second.subscribe({ topic, groupId, handleBatch });
+    await sawRevocation;
+    cleanup.add(await joined, (s) => s.stop());
+    await first.publish(topic, [{ key: 'cart', value: 'after' }]);
+
+    await eventually(async () => expect(await first.consumerLag(groupId, topic)).toEqual([{ partition: 0, lag: 0 }]));
+    expect(Object.fromEntries(handled)).toEqual({ event: 1, after: 1 });
   });
 
   it('starts a new group at the end of the topic as of the call, and leaves a group with offsets alone', async () => {

@@ -1,10 +1,20 @@
 import { BatchLease, GroupMembership, REVOKED, revokesPartitions } from './batch-lease';
 
 const rebalancing = Object.assign(new Error('The group is rebalancing'), { type: 'REBALANCE_IN_PROGRESS' });
+const expelled = Object.assign(new Error('The coordinator is not aware of this member'), { type: 'UNKNOWN_MEMBER_ID' });
 
 function lease(membership: GroupMembership, heartbeat: () => Promise<void> = async () => undefined, stale = false) {
-  return new BatchLease({ membership, heartbeat, isStale: () => stale, heartbeatIntervalMs: 20, pollMs: 5 });
+  return new BatchLease({
+    membership,
+    heartbeat,
+    isStale: () => stale,
+    heartbeatIntervalMs: 20,
+    drainMs: 40,
+    pollMs: 5,
+  });
 }
+
+const settled = <T>(value: T, ms: number) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
 
 describe('revokesPartitions', () => {
   it('knows the coordinator answers that take a partition away', () => {
@@ -48,7 +58,7 @@ describe('BatchLease', () => {
     expect(lease(new GroupMembership(), undefined, true).held).toBe(false);
   });
 
-  it('stops waiting for work that outlives it, and ignores how that work ends', async () => {
+  it('stops waiting for work that outlives its drain, and ignores how that work ends', async () => {
     const membership = new GroupMembership();
     const held = lease(membership);
     let fail: (error: Error) => void = () => undefined;
@@ -57,6 +67,40 @@ describe('BatchLease', () => {
     membership.revoke(rebalancing);
     await expect(waited).resolves.toBe(REVOKED);
     fail(new Error('statement timeout'));
+  });
+
+  it('lets work in flight at an announced rebalance finish, and keeps it committable until the member rejoins', async () => {
+    const membership = new GroupMembership();
+    const running = lease(membership);
+    const waited = running.whileHeld(settled('applied', 15));
+    membership.revoke(rebalancing);
+    await expect(waited).resolves.toBe('applied');
+    expect(running.held).toBe(false);
+    expect(running.committable).toBe(true);
+    membership.joined();
+    expect(running.committable).toBe(false);
+  });
+
+  it('gives work up at once, uncommittable, when the member was expelled', async () => {
+    const membership = new GroupMembership();
+    const running = lease(membership);
+    membership.revoke(expelled);
+    await expect(running.whileHeld(settled('applied', 15))).resolves.toBe(REVOKED);
+    expect(running.committable).toBe(false);
+  });
+
+  it('is not committable once the partition was sought elsewhere', () => {
+    expect(lease(new GroupMembership(), undefined, true).committable).toBe(false);
+  });
+
+  it('cuts a retry wait short as soon as a rebalance is announced', async () => {
+    const membership = new GroupMembership();
+    const waiting = lease(membership);
+    const began = Date.now();
+    const slept = waiting.sleep(5000);
+    membership.revoke(rebalancing);
+    await slept;
+    expect(Date.now() - began).toBeLessThan(1000);
   });
 
   it("hands back the work's result while it holds", async () => {

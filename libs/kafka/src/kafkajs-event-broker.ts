@@ -55,6 +55,10 @@ const KAFKAJS_LEVEL = {
 
 /** Also how often a batch being handled heartbeats: well within the session timeout. */
 const HEARTBEAT_INTERVAL_MS = 1000;
+/** How long the coordinator waits for every member to rejoin once a rebalance began. */
+const REBALANCE_TIMEOUT_MS = 10_000;
+/** How long a batch running as a rebalance began may go on to be committed: well within the timeout. */
+const REBALANCE_DRAIN_MS = 3000;
 
 /** A send that leaves partitions unacknowledged is followed by one for them; this many in all, then the caller retries. */
 const MAX_SENDS_PER_PUBLISH = 3;
@@ -390,7 +394,7 @@ export class KafkajsEventBroker implements EventBroker {
       groupId: options.groupId,
       // Short enough that a crashed member's partitions move on within seconds.
       sessionTimeout: 10000,
-      rebalanceTimeout: 10000,
+      rebalanceTimeout: REBALANCE_TIMEOUT_MS,
       heartbeatInterval: HEARTBEAT_INTERVAL_MS,
       maxWaitTimeInMs: 50,
       allowAutoTopicCreation: false,
@@ -460,7 +464,13 @@ export class KafkajsEventBroker implements EventBroker {
     isStopping: () => boolean,
   ): Promise<void> {
     const { batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary } = payload;
-    const lease = new BatchLease({ membership, heartbeat, isStale, heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS });
+    const lease = new BatchLease({
+      membership,
+      heartbeat,
+      isStale,
+      heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+      drainMs: REBALANCE_DRAIN_MS,
+    });
     const control: BatchControl = {
       heartbeat: () => lease.heartbeat(),
       isActive: () => lease.held && isRunning() && !isStopping(),
@@ -474,24 +484,27 @@ export class KafkajsEventBroker implements EventBroker {
           messages: slice.map((message) => toInbound(message, batch.partition)),
         };
         const handled = await this.untilHandled(options.handleBatch, inbound, control, lease);
-        // A handler that finished after the partition moved did work the new owner does again
-        // (the version gate absorbs it); its offset is the new owner's to commit, never this one's.
-        if (!lease.held) return this.abandon(inbound, lease);
+        // Work that finished as a rebalance began is still this member's to commit, so the
+        // partition's next owner (perhaps this member again) does not handle it a second time.
+        const committed = handled && lease.committable;
+        if (committed) {
+          const last = slice[slice.length - 1].offset;
+          resolveOffset(last);
+          // Not consumer.commitOffsets: once disconnect() has begun, kafkajs drops that commit without
+          // a word, so the slice handled during a SIGTERM would be handled again by the next owner.
+          // The payload's commit goes to the coordinator whatever the runner's state, and disconnect()
+          // waits for this batch before it leaves the group.
+          await commitOffsetsIfNecessary({
+            topics: [
+              {
+                topic: batch.topic,
+                partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }],
+              },
+            ],
+          });
+        }
+        if (!lease.held) return this.giveUp(inbound, lease, committed);
         if (!handled) return;
-        const last = slice[slice.length - 1].offset;
-        resolveOffset(last);
-        // Not consumer.commitOffsets: once disconnect() has begun, kafkajs drops that commit without
-        // a word, so the slice handled during a SIGTERM would be handled again by the next owner.
-        // The payload's commit goes to the coordinator whatever the runner's state, and disconnect()
-        // waits for this batch before it leaves the group.
-        await commitOffsetsIfNecessary({
-          topics: [
-            {
-              topic: batch.topic,
-              partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }],
-            },
-          ],
-        });
         await lease.heartbeat();
       }
     } finally {
@@ -500,15 +513,19 @@ export class KafkajsEventBroker implements EventBroker {
   }
 
   /**
-   * Gives the batch up uncommitted. A rebalance is rethrown, so kafkajs rejoins the group at once
-   * instead of fetching again for a generation that is over.
+   * Stops at a lost lease. A batch that finished too late to be committed did work the new owner
+   * does again (the version gate absorbs it); its offset is the new owner's to commit, never this
+   * one's. A rebalance is rethrown, so kafkajs rejoins the group at once instead of fetching again
+   * for a generation that is over.
    */
-  private abandon(batch: InboundBatch, lease: BatchLease): void {
+  private giveUp(batch: InboundBatch, lease: BatchLease, committed: boolean): void {
     const reason = lease.lostBecause;
-    this.logger.warn(
-      `abandoning ${batch.topic}[${batch.partition}]@${batch.messages[0]?.offset} uncommitted: ` +
-        `the partition is no longer ours (${describeError(reason)})`,
-    );
+    if (!committed) {
+      this.logger.warn(
+        `abandoning ${batch.topic}[${batch.partition}]@${batch.messages[0]?.offset} uncommitted: ` +
+          `the partition is no longer ours (${describeError(reason)})`,
+      );
+    }
     if (revokesPartitions(reason)) throw reason;
   }
 
