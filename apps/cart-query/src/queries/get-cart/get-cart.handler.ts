@@ -3,9 +3,10 @@ import { inSpan } from '@converge/tracing';
 import { cartQueryConfig, type CartQueryConfig } from '../../cart-query.config';
 import { CartViewRepository } from '../../infrastructure/cart-view.repository';
 import { PartitionWatermarks } from '../../infrastructure/partition-watermarks.repository';
-import { ReadModelSignals, type Wait } from '../../infrastructure/read-model-signals';
+import { ReadModelSignals } from '../../infrastructure/read-model-signals';
 import type { CartView } from '../../read-model/cart-view';
 import { CartViewNotFoundError, ReadModelBehindError } from '../../read-model/cart-view.errors';
+import { deadlineIn, untilSignalled } from './until-signalled';
 
 export interface GetCartQuery {
   cartId: string;
@@ -35,7 +36,7 @@ export class GetCartHandler {
   ) {}
 
   async execute(query: GetCartQuery): Promise<CartRead> {
-    const deadline = Date.now() + this.config.sessionWaitMs;
+    const deadline = deadlineIn(this.config.sessionWaitMs);
     const partition = await this.watermarks.partitionOf(query.cartId);
     if (query.maxStalenessMs !== undefined) {
       await this.waitForWatermark(query.cartId, partition, query.arrivedAtMs - query.maxStalenessMs, deadline);
@@ -80,30 +81,5 @@ export class GetCartHandler {
       );
       if (!reached) throw ReadModelBehindError.watermark(cartId, floorMs, value);
     });
-  }
-}
-
-/**
- * Reads until the value is good enough, waiting on the consumer's signal in between, until the
- * deadline. The wait is registered before each read, so a change between the two is not missed.
- */
-async function untilSignalled<T>(
-  signal: (timeoutMs: number) => Wait,
-  read: () => Promise<T>,
-  enough: (value: T) => boolean,
-  deadline: number,
-): Promise<{ value: T; reached: boolean }> {
-  for (;;) {
-    const change = signal(deadline - Date.now());
-    try {
-      const value = await read();
-      if (enough(value)) return { value, reached: true };
-      if (!(await change.done)) {
-        const last = await read();
-        return { value: last, reached: enough(last) };
-      }
-    } finally {
-      change.cancel();
-    }
   }
 }
