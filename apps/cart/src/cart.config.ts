@@ -47,7 +47,7 @@ export const cartEnv = z
     CART_EVENTS_TOPIC: topicVar(CART_EVENTS_TOPIC),
     OUTBOX_RELAY_MODE: z.enum(['notify', 'poll', 'off']).default('notify'),
     OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
-    OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+    OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(5000),
     OUTBOX_RETENTION_MS: z.coerce.number().int().min(0).default(3_600_000),
     OUTBOX_WATERMARK_BUSY_MS: z.coerce.number().int().min(0).max(60_000).default(100),
     OUTBOX_WATERMARK_IDLE_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
