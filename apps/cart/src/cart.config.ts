@@ -48,6 +48,12 @@ export const cartEnv = z
     OUTBOX_RELAY_MODE: z.enum(['notify', 'poll', 'off']).default('notify'),
     OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
     OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(5000),
+    OUTBOX_BATCH_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(256 * 1024 * 1024)
+      .default(4 * 1024 * 1024),
     OUTBOX_RETENTION_MS: z.coerce.number().int().min(0).default(3_600_000),
     OUTBOX_WATERMARK_BUSY_MS: z.coerce.number().int().min(0).max(60_000).default(100),
     OUTBOX_WATERMARK_IDLE_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
@@ -85,6 +91,7 @@ export const cartEnv = z
       mode: env.OUTBOX_RELAY_MODE,
       pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
       batchSize: env.OUTBOX_BATCH_SIZE,
+      batchBytes: env.OUTBOX_BATCH_BYTES,
       retentionMs: env.OUTBOX_RETENTION_MS,
       watermarks: {
         topics: [env.CART_EVENTS_TOPIC],

@@ -15,6 +15,11 @@ export interface OutboxRelayOptions {
   pollIntervalMs: number;
   /** Most rows published per broker round trip. */
   batchSize: number;
+  /**
+   * Most payload bytes a pass reads (default 4 MiB); a pass takes at least one row. Bounds the
+   * relay's memory whatever the rows hold: 5,000 snapshots of full carts would be 50 MB.
+   */
+  batchBytes?: number;
   /** Published rows older than this are deleted; long enough to re-publish after a broker loss. */
   retentionMs: number;
   /** Advisory lock that elects the one publishing relay among all instances on this database. */

@@ -8,7 +8,7 @@ import { describeFailure } from './outbox-failure';
 import { OUTBOX_NOTIFY_CHANNEL, RELAY_EPOCH_HEADER } from './outbox-message';
 import { AdvisoryLeadership, type LeadershipTerm } from './outbox-relay.leadership';
 import type { OutboxCommitSignal, OutboxRelayOptions, OutboxWakeUp } from './outbox-relay.options';
-import { OutboxTable } from './outbox-table';
+import { OutboxTable, type UnpublishedPage } from './outbox-table';
 import { pause, WakeUpLatch } from './wake-up-latch';
 import { WatermarkSchedule } from './watermark-schedule';
 
@@ -16,6 +16,7 @@ import { WatermarkSchedule } from './watermark-schedule';
 export const DEFAULT_OUTBOX_LOCK_KEY = 4242_0002;
 const DEFAULT_STANDBY_RETRY_MS = 1000;
 const DEFAULT_LEASE_MS = 5000;
+const DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
 const RETRY_CAP_MS = 5000;
 const RETENTION_EVERY_MS = 60_000;
 // Bounded deletes keep each statement short, so retention never holds up publishing for long.
@@ -59,6 +60,7 @@ export class OutboxRelay
   private readonly publishedListeners = new Set<PublishedListener>();
   private readonly stopping = new AbortController();
   private readonly standbyRetryMs: number;
+  private readonly batchBytes: number;
   private readonly watermarks?: WatermarkSchedule;
   private loop?: Promise<void>;
   private stopped?: Promise<void>;
@@ -73,6 +75,8 @@ export class OutboxRelay
     if (options.batchSize < 1) throw new Error('outbox relay batchSize must be at least 1');
     if (options.pollIntervalMs < 1) throw new Error('outbox relay pollIntervalMs must be at least 1');
     this.standbyRetryMs = options.standbyRetryMs ?? DEFAULT_STANDBY_RETRY_MS;
+    this.batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES;
+    if (this.batchBytes < 1) throw new Error('outbox relay batchBytes must be at least 1');
     this.table = new OutboxTable(options.databaseUrl, logger);
     if (options.watermarks) this.watermarks = new WatermarkSchedule(options.watermarks);
     this.leadership = new AdvisoryLeadership(
@@ -236,14 +240,14 @@ export class OutboxRelay
   /** Publishes one batch: topic by topic, each awaited until acknowledged, then marks what went out. */
   private async publishPass(term: AbortSignal, publishing: TermPublishing, attempt: number): Promise<PassOutcome> {
     this.wakeUps.clear();
-    let rows: OutboxRow[];
-    let scannedAtMs: number;
+    let page: UnpublishedPage;
     try {
-      ({ rows, scannedAtMs } = await this.table.unpublished(this.options.batchSize));
+      page = await this.table.unpublished(this.options.batchSize, this.batchBytes);
     } catch (error) {
       this.logger.warn(`reading the outbox failed (attempt ${attempt}), retrying: ${describeFailure(error)}`);
       return 'failed';
     }
+    const { rows, scannedAtMs, complete } = page;
     if (rows.length === 0) {
       await this.sendWatermark(scannedAtMs, term, publishing);
       return 'drained';
@@ -267,8 +271,8 @@ export class OutboxRelay
     const published = rows.filter((row) => acknowledged.has(row.id));
     if (published.length > 0 && !(await this.markPublished(published))) return 'failed';
     if (failed) return 'failed';
-    if (rows.length === this.options.batchSize) return 'more';
-    // Fewer than the limit: the scan saw every unpublished row of its snapshot, all now acknowledged.
+    if (!complete) return 'more';
+    // The scan saw every unpublished row of its snapshot, all now acknowledged.
     if (published.length === rows.length) await this.sendWatermark(scannedAtMs, term, publishing);
     return 'drained';
   }

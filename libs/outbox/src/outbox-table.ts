@@ -6,6 +6,8 @@ import { describeFailure } from './outbox-failure';
 
 interface StoredRow {
   scanned_at_ms: string;
+  /** How many rows the id-ordered page held before the byte bound cut it. */
+  page_rows: number | null;
   id: string | null;
   topic: string;
   message_key: string;
@@ -23,6 +25,14 @@ function toOutboxRow(row: StoredRow): OutboxRow {
     headers: toMessageHeaders(row.headers),
     createdAt: row.created_at,
   };
+}
+
+export interface UnpublishedPage {
+  rows: OutboxRow[];
+  /** The database's now() as the scan began, floored to the millisecond. */
+  scannedAtMs: number;
+  /** Every unpublished row of the scan's snapshot is in `rows`: no bound cut the page short. */
+  complete: boolean;
 }
 
 /** The relay's SQL against the outbox table, over the relay's one working connection. */
@@ -55,7 +65,10 @@ export class OutboxTable {
   }
 
   /**
-   * The oldest unpublished rows, in id order. Deliberately not `id > last seen`: ids are taken
+   * The oldest unpublished rows, in id order: at most `limit` of them, and no more than `maxBytes`
+   * of payload (the first row always). `complete` says the page holds every unpublished row the
+   * scan's snapshot saw: neither bound cut it.
+   * Deliberately not `id > last seen`: ids are taken
    * at insert, not at commit, so a slow transaction can commit a row below one already published.
    *
    * With them, `scannedAtMs`: the database's now() of this statement, floored to the millisecond.
@@ -64,17 +77,27 @@ export class OutboxTable {
    * Not clock_timestamp(): read after the snapshot, it could postdate a commit the scan missed.
    * The lateral join returns one row even when nothing is unpublished, so the instant still comes.
    */
-  async unpublished(limit: number): Promise<{ rows: OutboxRow[]; scannedAtMs: number }> {
+  async unpublished(limit: number, maxBytes: number): Promise<UnpublishedPage> {
     const { rows } = await this.pool.query<StoredRow>(
       `SELECT floor(extract(epoch FROM now()) * 1000)::bigint AS scanned_at_ms, o.*
          FROM (SELECT 1) AS scan
          LEFT JOIN LATERAL (
-           SELECT id, topic, message_key, payload::text AS payload, headers, created_at
-             FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1) AS o ON true
+           SELECT id, topic, message_key, payload, headers, created_at, page_rows FROM (
+             SELECT page.*, count(*) OVER () ::int AS page_rows,
+                    sum(octet_length(payload)) OVER (ORDER BY id) - octet_length(payload) AS bytes_before
+               FROM (SELECT id, topic, message_key, payload::text AS payload, headers, created_at
+                       FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1) AS page) AS bounded
+            WHERE bytes_before < $2) AS o ON true
         ORDER BY o.id`,
-      [limit],
+      [limit, maxBytes],
     );
-    return { rows: rows.filter((row) => row.id !== null).map(toOutboxRow), scannedAtMs: Number(rows[0].scanned_at_ms) };
+    const page = rows.filter((row) => row.id !== null).map(toOutboxRow);
+    const pageRows = rows[0].page_rows ?? 0;
+    return {
+      rows: page,
+      scannedAtMs: Number(rows[0].scanned_at_ms),
+      complete: page.length === pageRows && pageRows < limit,
+    };
   }
 
   async markPublished(ids: string[]): Promise<void> {
