@@ -96,11 +96,14 @@ export class BatchLease {
   get lostBecause(): unknown {
     const revocation = this.options.membership.revokedSince(this.generation);
     if (revocation !== undefined) return revocation;
-    if (this.staleSeen || this.options.isStale()) {
-      this.staleSeen = true;
-      return new Error('the partition was sought to another offset');
-    }
+    if (this.stale) return new Error('the partition was sought to another offset');
     return undefined;
+  }
+
+  /** A seek moved the partition; once seen, for good. */
+  private get stale(): boolean {
+    this.staleSeen ||= this.options.isStale();
+    return this.staleSeen;
   }
 
   get held(): boolean {
@@ -109,7 +112,7 @@ export class BatchLease {
 
   /** Whether work that finished may still be committed: held, or lost to an announced rebalance only. */
   get committable(): boolean {
-    return !this.staleSeen && !this.options.isStale() && this.options.membership.mayCommitFor(this.generation);
+    return !this.stale && this.options.membership.mayCommitFor(this.generation);
   }
 
   /** A heartbeat that reports a rebalance ends the lease of every batch of the generation. */
