@@ -67,9 +67,8 @@ export class OutboxTable {
   /**
    * The oldest unpublished rows, in id order: at most `limit` of them, and no more than `maxBytes`
    * of payload (the first row always). `complete` says the page holds every unpublished row the
-   * scan's snapshot saw: neither bound cut it.
-   * Deliberately not `id > last seen`: ids are taken
-   * at insert, not at commit, so a slow transaction can commit a row below one already published.
+   * scan's snapshot saw: neither bound cut it. Deliberately not `id > last seen`: ids are taken at
+   * insert, not at commit, so a slow transaction can commit a row below one already published.
    *
    * With them, `scannedAtMs`: the database's now() of this statement, floored to the millisecond.
    * One statement is one transaction, whose now() is fixed when it starts, before its snapshot is
@@ -83,7 +82,7 @@ export class OutboxTable {
          FROM (SELECT 1) AS scan
          LEFT JOIN LATERAL (
            SELECT id, topic, message_key, payload, headers, created_at, page_rows FROM (
-             SELECT page.*, count(*) OVER () ::int AS page_rows,
+             SELECT page.*, (count(*) OVER ())::int AS page_rows,
                     sum(octet_length(payload)) OVER (ORDER BY id) - octet_length(payload) AS bytes_before
                FROM (SELECT id, topic, message_key, payload::text AS payload, headers, created_at
                        FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1) AS page) AS bounded
