@@ -43,7 +43,15 @@ interface Figures {
   queryRssMb: number;
   /** CPU per acknowledged write, all processes of the step together (Cart, Cart-Query, PostgreSQL, Kafka): µs. */
   cpuPerWriteUs: number;
+  /** The same, Cart's and PostgreSQL's alone: where a change to the write path shows. */
+  cartCpuPerWriteUs: number;
+  postgresCpuPerWriteUs: number;
 }
+
+const cpuPerWriteUs = (step: StepResult, names: string[]): number =>
+  Math.round(
+    (names.reduce((sum, name) => sum + (step.usage[name]?.cpuPercent ?? 0), 0) * 1e4) / step.load.achievedRate,
+  );
 
 const figuresOf = (step: StepResult): Figures => ({
   writes: step.load.achievedRate,
@@ -51,11 +59,9 @@ const figuresOf = (step: StepResult): Figures => ({
   p99: step.propagationMs.p99 ?? NaN,
   cartRssMb: step.usage.cart.peakRssMb,
   queryRssMb: step.usage['cart-query'].peakRssMb,
-  cpuPerWriteUs: Math.round(
-    (['cart', 'cart-query', 'postgres', 'kafka'].reduce((sum, name) => sum + (step.usage[name]?.cpuPercent ?? 0), 0) *
-      1e4) /
-      step.load.achievedRate,
-  ),
+  cpuPerWriteUs: cpuPerWriteUs(step, ['cart', 'cart-query', 'postgres', 'kafka']),
+  cartCpuPerWriteUs: cpuPerWriteUs(step, ['cart']),
+  postgresCpuPerWriteUs: cpuPerWriteUs(step, ['postgres']),
 });
 
 const median = (values: number[]): number => percentile(values, 50) ?? NaN;
@@ -67,11 +73,13 @@ const medians = (all: Figures[]): Figures => ({
   cartRssMb: median(all.map((f) => f.cartRssMb)),
   queryRssMb: median(all.map((f) => f.queryRssMb)),
   cpuPerWriteUs: median(all.map((f) => f.cpuPerWriteUs)),
+  cartCpuPerWriteUs: median(all.map((f) => f.cartCpuPerWriteUs)),
+  postgresCpuPerWriteUs: median(all.map((f) => f.postgresCpuPerWriteUs)),
 });
 
 const describe = (f: Figures) =>
   `${f.writes} writes/s, propagation p50 ${f.p50.toFixed(1)} / p99 ${f.p99.toFixed(1)} ms, peak RSS Cart ${f.cartRssMb} / Cart-Query ${f.queryRssMb} MB, ` +
-  `${f.cpuPerWriteUs} µs CPU per write`;
+  `${f.cpuPerWriteUs} µs CPU per write (Cart ${f.cartCpuPerWriteUs}, PostgreSQL ${f.postgresCpuPerWriteUs})`;
 
 async function main(): Promise<void> {
   const revision = process.argv[2] ?? 'HEAD~1';
@@ -111,7 +119,8 @@ async function main(): Promise<void> {
   say(`\nmedians at ${rate}: this tree ${describe(mine)}; ${revision} ${describe(theirs)}`);
   say(
     `ratios this tree ÷ ${revision}: writes/s ${(mine.writes / theirs.writes).toFixed(3)}, propagation p50 ${(mine.p50 / theirs.p50).toFixed(2)}, p99 ${(mine.p99 / theirs.p99).toFixed(2)}, ` +
-      `CPU per write ${(mine.cpuPerWriteUs / theirs.cpuPerWriteUs).toFixed(2)}`,
+      `CPU per write ${(mine.cpuPerWriteUs / theirs.cpuPerWriteUs).toFixed(2)} ` +
+      `(Cart ${(mine.cartCpuPerWriteUs / theirs.cartCpuPerWriteUs).toFixed(2)}, PostgreSQL ${(mine.postgresCpuPerWriteUs / theirs.postgresCpuPerWriteUs).toFixed(2)})`,
   );
 }
 

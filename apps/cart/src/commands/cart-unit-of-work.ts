@@ -17,7 +17,7 @@ export type CartChanges = Pick<CartUnitOfWork, 'create' | 'change' | 'describe'>
 
 export type CartStore = Pick<
   CartRepository,
-  'transaction' | 'lockForUpdate' | 'save' | 'insert' | 'lockForShare' | 'appendEvents' | 'countOwnedAlone'
+  'transaction' | 'find' | 'lockForUpdate' | 'save' | 'insert' | 'lockForShare' | 'appendEvents' | 'countOwnedAlone'
 >;
 
 export type AnswerStore = Pick<IdempotencyKeys, 'record'>;
@@ -29,9 +29,22 @@ export interface CreateOptions {
 }
 
 /**
- * Every write to a cart, one way: lock it, check the owner and If-Match, run the rule, save what
- * the cart says changed and, for a request with an Idempotency-Key, the answer it gets; then wake
- * the relay once the transaction has committed. Concurrent changes to one cart queue on its lock.
+ * How often a change read, decided and then found its cart changed meanwhile before it queues on
+ * the cart's lock instead: a cart many clients write at once would otherwise make them retry
+ * without end.
+ */
+export const UNLOCKED_ATTEMPTS = 3;
+
+/**
+ * Every write to a cart: read it, check the owner and If-Match, run the rule, save what the cart
+ * says changed; then wake the relay once it has committed.
+ *
+ * A change is first tried without a transaction of its own: the read is one statement, and the
+ * save one more that writes only if the cart is still at the version read (two round trips, not
+ * four). When another change came first it starts again from a fresh read, so it is decided on
+ * the cart as it now stands. A request with an Idempotency-Key, whose answer commits with the
+ * change, and a change that lost the race `UNLOCKED_ATTEMPTS` times, run in a transaction that
+ * locks the cart first: concurrent changes to one cart then queue on its lock.
  */
 @Injectable()
 export class CartUnitOfWork {
@@ -66,19 +79,48 @@ export class CartUnitOfWork {
   }
 
   async change(command: CartCommand, rule: CartRule): Promise<Cart> {
+    if (command.idempotency === undefined) {
+      for (let attempt = 1; attempt <= UNLOCKED_ATTEMPTS; attempt++) {
+        const changed = await this.changeUnlessRaced(command, rule);
+        if (changed !== undefined) return changed;
+      }
+    }
+    return this.changeLocked(command, rule);
+  }
+
+  /** The cart as changed, or undefined when another change was saved between the read and the save. */
+  private async changeUnlessRaced(command: CartCommand, rule: CartRule): Promise<Cart | undefined> {
+    const cart = this.decide(command, rule, await this.carts.find(command.cartId));
+    const change = cart.takeChange();
+    if (!change) return cart;
+    const saved = await this.carts.save(cart, change, { traceparent: command.traceparent });
+    if (!saved) return undefined;
+    this.committed(change);
+    return cart;
+  }
+
+  private async changeLocked(command: CartCommand, rule: CartRule): Promise<Cart> {
     const { cart, change } = await this.carts.transaction(async (client) => {
-      const cart = await this.carts.lockForUpdate(client, command.cartId);
-      if (cart === undefined) throw new CartNotFoundError(command.cartId);
-      cart.requireOwner(command.owner);
-      cart.expectVersion(command.expectedVersion);
-      rule(cart);
+      const cart = this.decide(command, rule, await this.carts.lockForUpdate(client, command.cartId));
       const change = cart.takeChange();
-      if (change) await this.carts.save(client, cart, change, command.traceparent);
+      if (change) {
+        const saved = await this.carts.save(cart, change, { traceparent: command.traceparent, client });
+        if (!saved) throw new Error(`cart ${command.cartId} changed under its lock`);
+      }
       // Also when nothing changed (a clear of an empty cart): the retry gets the same answer.
       if (command.idempotency) await this.record(client, command.idempotency, cart);
       return { cart, change };
     });
     if (change) this.committed(change);
+    return cart;
+  }
+
+  /** The owner and If-Match are checked on the cart as read, then the rule runs on it. */
+  private decide(command: CartCommand, rule: CartRule, cart: Cart | undefined): Cart {
+    if (cart === undefined) throw new CartNotFoundError(command.cartId);
+    cart.requireOwner(command.owner);
+    cart.expectVersion(command.expectedVersion);
+    rule(cart);
     return cart;
   }
 

@@ -293,7 +293,7 @@ describe('Cart', () => {
       cart.addItem('A', 1, NOW);
       cart.removeItem('C', NOW);
       const change = cart.takeChange();
-      expect(change).toMatchObject({ version: 7, updatedAt: NOW });
+      expect(change).toMatchObject({ from: 2, version: 7, updatedAt: NOW });
       expect([...(change?.upserted ?? [])].sort((a, b) => a.sku.localeCompare(b.sku))).toEqual([
         { sku: 'A', quantity: 1 },
         { sku: 'B', quantity: 4 },
@@ -317,9 +317,24 @@ describe('Cart', () => {
       expect(cart.takeChange()).toBeUndefined();
     });
 
+    it('says the version each change began from, so it is written only over that version', () => {
+      const cart = cartWith([], 2);
+      cart.addItem('A', 1, NOW);
+      expect(cart.takeChange()).toMatchObject({ from: 2, version: 3 });
+      cart.addItem('A', 1, NOW);
+      expect(cart.takeChange()).toMatchObject({ from: 3, version: 4 });
+    });
+
     it('holds CartCreated for a new cart', () => {
       const { cart, event } = Cart.create(CART_ID, OWNER, NOW);
-      expect(cart.takeChange()).toEqual({ version: 0, updatedAt: NOW, upserted: [], removed: [], events: [event] });
+      expect(cart.takeChange()).toEqual({
+        from: 0,
+        version: 0,
+        updatedAt: NOW,
+        upserted: [],
+        removed: [],
+        events: [event],
+      });
     });
   });
 

@@ -40,6 +40,8 @@ type Envelope = Omit<CartEvent, 'type' | 'payload'>;
  * lines as they now are, the lines gone, and every event raised, in order.
  */
 export interface CartChange {
+  /** The version the cart was at when these changes began: they may be written only over it. */
+  readonly from: number;
   readonly version: number;
   readonly updatedAt: Date;
   readonly upserted: readonly CartLine[];
@@ -49,6 +51,7 @@ export interface CartChange {
 
 /** Lines touched since load: a sku's last touch decides whether it is written or deleted. */
 class PendingChange {
+  constructor(readonly from: number) {}
   readonly touched = new Set<string>();
   readonly events: CartEvent[] = [];
 }
@@ -61,7 +64,7 @@ class PendingChange {
  * cart's updatedAt are the same instant.
  */
 export class Cart {
-  private pending = new PendingChange();
+  private pending: PendingChange;
 
   private constructor(
     readonly id: string,
@@ -69,7 +72,9 @@ export class Cart {
     private currentVersion: number,
     private lastChange: Date,
     private readonly lines: Map<string, number>,
-  ) {}
+  ) {
+    this.pending = new PendingChange(currentVersion);
+  }
 
   /** The caller who creates a cart owns it; the owner is validated at the edge, from the access token. */
   static create(id: string, owner: string, now: Date): { cart: Cart; event: CartEventOf<'CartCreated'> } {
@@ -122,11 +127,12 @@ export class Cart {
    * undefined when nothing did.
    */
   takeChange(): CartChange | undefined {
-    const { touched, events } = this.pending;
-    this.pending = new PendingChange();
+    const { from, touched, events } = this.pending;
+    this.pending = new PendingChange(this.currentVersion);
     if (events.length === 0) return undefined;
     const skus = [...touched];
     return {
+      from,
       version: this.currentVersion,
       updatedAt: this.lastChange,
       upserted: skus.filter((sku) => this.lines.has(sku)).map((sku) => ({ sku, quantity: this.quantityOf(sku) })),

@@ -22,19 +22,23 @@ interface CartRow {
   updated_at: Date;
 }
 
-/** The locked row, and what the statement's snapshot held of the cart before any wait for the lock. */
-interface LockedCartRow extends CartRow {
-  snapshot_version: number | null;
+/** A cart's row with its lines, aggregated in the statement. */
+interface CartWithLinesRow extends CartRow {
   lines: CartLine[];
 }
 
-/** A cart without lines still yields one row from the outer join, with nulls. */
-interface NullableLine {
-  sku: string | null;
-  quantity: number | null;
+/** The locked row, and what the statement's snapshot held of the cart before any wait for the lock. */
+interface LockedCartRow extends CartWithLinesRow {
+  snapshot_version: number | null;
 }
 
 export type CartReads = Pick<CartRepository, 'find'>;
+
+export interface SaveOptions {
+  traceparent?: string;
+  /** The transaction to write in; without one the statement is a transaction of its own. */
+  client?: PoolClient;
+}
 
 /** The first key of the per-owner advisory locks; the outbox relay's single-key lock cannot collide with a pair. */
 const OWNER_LOCK_CLASS = 0x63617274;
@@ -140,37 +144,51 @@ export class CartRepository {
   }
 
   /**
-   * One statement whatever the change: the new version and digest, the lines written and deleted
-   * (as arrays), the bucket's digest, the events into the outbox, and the NOTIFY. Data-modifying
-   * CTEs all run, once, and all see the rows as they were before the statement; the cart never
-   * lists a sku as both written and deleted.
+   * One statement whatever the change, and its own transaction when no client is given: the new
+   * version and digest, the lines written and deleted (as arrays), the bucket's digest, the
+   * events into the outbox, and the NOTIFY, all only if the cart is still at the change's `from`.
+   * Data-modifying CTEs all run, once, and all see the rows as they were before the statement, so
+   * each part is gated on the cart's own UPDATE having matched. Under READ COMMITTED that UPDATE,
+   * had it waited for a concurrent change, re-checks the version on the row that change committed.
+   * Returns whether the change was written. The cart never lists a sku as both written and deleted.
    */
-  async save(client: PoolClient, cart: Cart, change: CartChange, traceparent?: string): Promise<void> {
-    await this.inOutboxSpan(cart, change, traceparent, 7, (outbox) =>
-      client.query({
-        name: `cart-save-${this.notify}`,
-        text: `WITH before AS (SELECT bucket, digest FROM carts WHERE id = $1),
-                  cart AS (UPDATE carts SET version = $2, updated_at = $3, digest = $11 WHERE id = $1),
+  async save(cart: Cart, change: CartChange, options: SaveOptions = {}): Promise<boolean> {
+    const { rowCount } = await this.inOutboxSpan(
+      cart,
+      change,
+      options.traceparent,
+      7,
+      (outbox) =>
+        (options.client ?? this.pool).query({
+          name: `cart-save-${this.notify}`,
+          text: `WITH before AS (SELECT bucket, digest FROM carts WHERE id = $1),
+                  cart AS (UPDATE carts SET version = $2, updated_at = $3, digest = $11
+                            WHERE id = $1 AND version = $12 RETURNING id),
                   upserted AS (INSERT INTO cart_items (cart_id, sku, quantity)
                                SELECT $1::uuid, sku, quantity FROM unnest($4::text[], $5::int[]) AS l (sku, quantity)
+                                WHERE EXISTS (SELECT FROM cart)
                                ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = EXCLUDED.quantity),
-                  removed AS (DELETE FROM cart_items WHERE cart_id = $1 AND sku = ANY($6::text[])),
+                  removed AS (DELETE FROM cart_items
+                               WHERE cart_id = $1 AND sku = ANY($6::text[]) AND EXISTS (SELECT FROM cart)),
                   bucket AS (UPDATE cart_digest_buckets b SET digest = b.digest # before.digest # $11::bigint
-                               FROM before WHERE b.bucket = before.bucket),
+                               FROM before, cart WHERE b.bucket = before.bucket),
                   events AS (${outbox.sql})
-             ${this.notifySql}`,
-        values: [
-          cart.id,
-          change.version,
-          change.updatedAt,
-          change.upserted.map((line) => line.sku),
-          change.upserted.map((line) => line.quantity),
-          change.removed,
-          ...outbox.parameters,
-          digestOf(cart),
-        ],
-      }),
+             ${this.notifySql} FROM cart`,
+          values: [
+            cart.id,
+            change.version,
+            change.updatedAt,
+            change.upserted.map((line) => line.sku),
+            change.upserted.map((line) => line.quantity),
+            change.removed,
+            ...outbox.parameters,
+            digestOf(cart),
+            change.from,
+          ],
+        }),
+      'EXISTS (SELECT FROM cart)',
     );
+    return rowCount === 1;
   }
 
   /**
@@ -208,19 +226,18 @@ export class CartRepository {
     });
   }
 
-  /** The cart as last committed, read in one statement so version and lines agree. */
+  /** The cart as last committed, read in one statement so version and lines agree; one row, its lines as JSON. */
   async find(cartId: string): Promise<Cart | undefined> {
-    const { rows } = await this.pool.query<CartRow & NullableLine>({
+    const { rows } = await this.pool.query<CartWithLinesRow>({
       name: 'cart-find',
-      text: `SELECT c.id, c.owner, c.version, c.updated_at, i.sku, i.quantity
-               FROM carts c LEFT JOIN cart_items i ON i.cart_id = c.id
-              WHERE c.id = $1`,
+      text: `SELECT c.id, c.owner, c.version, c.updated_at,
+                    (SELECT coalesce(json_agg(json_build_object('sku', i.sku, 'quantity', i.quantity)), '[]'::json)
+                       FROM cart_items i WHERE i.cart_id = c.id) AS lines
+               FROM carts c WHERE c.id = $1`,
       values: [cartId],
     });
-    if (rows.length === 0) return undefined;
-    const lines: CartLine[] = [];
-    for (const { sku, quantity } of rows) if (sku !== null && quantity !== null) lines.push({ sku, quantity });
-    return restore(rows[0], lines);
+    const row = rows[0];
+    return row === undefined ? undefined : restore(row, row.lines);
   }
 
   /**
@@ -247,22 +264,23 @@ export class CartRepository {
    * Runs the statement that writes a change's events in the outbox insert's span, whose context
    * each row stores: the relay links its publish to it and the consumer continues it.
    */
-  private inOutboxSpan(
+  private inOutboxSpan<T>(
     cart: Cart,
     change: CartChange,
     traceparent: string | undefined,
     first: number,
-    write: (outbox: OutboxInsert) => Promise<unknown>,
-  ): Promise<void> {
+    write: (outbox: OutboxInsert) => Promise<T>,
+    when?: string,
+  ): Promise<T> {
     const attributes = {
       'messaging.destination.name': this.config.eventsTopic,
       'messaging.batch.message_count': change.events.length,
       'cart.id': cart.id,
       'cart.version': change.version,
     };
-    return inSpan('outbox insert', { kind: SpanKind.PRODUCER, attributes }, async (span) => {
-      await write(this.outbox(change.events, traceparent, first, traceparentOf(span)));
-    });
+    return inSpan('outbox insert', { kind: SpanKind.PRODUCER, attributes }, (span) =>
+      write(this.outbox(change.events, traceparent, first, traceparentOf(span), when)),
+    );
   }
 
   /**
@@ -274,6 +292,7 @@ export class CartRepository {
     traceparent: string | undefined,
     first: number,
     spanTraceparent?: string,
+    when?: string,
   ): OutboxInsert {
     const messages = events.map((event) => ({
       topic: this.config.eventsTopic,
@@ -281,7 +300,7 @@ export class CartRepository {
       payload: event,
       headers: { [TRACEPARENT_HEADER]: spanTraceparent ?? childTraceparent(traceparent) },
     }));
-    return outboxInsert(messages, first);
+    return outboxInsert(messages, first, when);
   }
 }
 
