@@ -63,7 +63,7 @@ function store(lines: CartLine[], version = 2, races = 0) {
   };
   const relay = { wake: () => void journal.push('wake') };
   const answers = { record: async () => void journal.push('answer') };
-  return { work: new CartUnitOfWork(carts, relay, answers), journal, saved, stored };
+  return { work: new CartUnitOfWork(carts, relay, answers), journal, saved };
 }
 
 describe('CartUnitOfWork', () => {

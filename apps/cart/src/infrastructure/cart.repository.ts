@@ -43,6 +43,10 @@ export interface SaveOptions {
 /** The first key of the per-owner advisory locks; the outbox relay's single-key lock cannot collide with a pair. */
 const OWNER_LOCK_CLASS = 0x63617274;
 
+/** The lines of the cart aliased `c`, as one JSON array: one row per cart, not one per line, to parse. */
+const LINES_OF_CART_C = `(SELECT coalesce(json_agg(json_build_object('sku', i.sku, 'quantity', i.quantity)), '[]'::json)
+                            FROM cart_items i WHERE i.cart_id = c.id)`;
+
 /**
  * Carts in PostgreSQL, written as state: a change's version, its lines and its events go in one
  * statement, so a change and its outbox rows commit or roll back as one. The repository never
@@ -127,8 +131,7 @@ export class CartRepository {
       name: 'cart-lock-read',
       text: `SELECT c.id, c.owner, c.version, c.updated_at,
                     (SELECT s.version FROM carts s WHERE s.id = $1) AS snapshot_version,
-                    (SELECT coalesce(json_agg(json_build_object('sku', i.sku, 'quantity', i.quantity)), '[]'::json)
-                       FROM cart_items i WHERE i.cart_id = $1) AS lines
+                    ${LINES_OF_CART_C} AS lines
                FROM carts c WHERE c.id = $1 FOR UPDATE OF c`,
       values: [cartId],
     });
@@ -231,8 +234,7 @@ export class CartRepository {
     const { rows } = await this.pool.query<CartWithLinesRow>({
       name: 'cart-find',
       text: `SELECT c.id, c.owner, c.version, c.updated_at,
-                    (SELECT coalesce(json_agg(json_build_object('sku', i.sku, 'quantity', i.quantity)), '[]'::json)
-                       FROM cart_items i WHERE i.cart_id = c.id) AS lines
+                    ${LINES_OF_CART_C} AS lines
                FROM carts c WHERE c.id = $1`,
       values: [cartId],
     });
